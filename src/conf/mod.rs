@@ -1,0 +1,265 @@
+//! Settings: `settings.toml` with Django's names, each key overridable from the environment.
+//!
+//! ```
+//! let settings = roan::conf::Settings::from_toml_str(
+//!     "SECRET_KEY = \"dev\"\nDEBUG = true\n",
+//!     std::path::Path::new("settings.toml"),
+//!     &std::collections::HashMap::new(),
+//! ).unwrap();
+//! assert!(settings.debug);
+//! assert_eq!(settings.static_url, "/static/");
+//! ```
+
+mod database;
+mod env;
+mod error;
+
+pub use database::{DatabaseSettings, Engine};
+pub use error::SettingsError;
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The settings of a project, read from `settings.toml`.
+///
+/// Field names follow Django's (`SECRET_KEY`, `DEBUG`, `ALLOWED_HOSTS`, ...). An unknown key or a
+/// value of the wrong type stops the start with the file, line, column and the fix.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Signs sessions and tokens. Required when `DEBUG` is false.
+    #[serde(rename = "SECRET_KEY", default)]
+    pub secret_key: String,
+    /// Development mode: detailed error pages, template reloading, static files served.
+    #[serde(rename = "DEBUG", default)]
+    pub debug: bool,
+    /// Host names this site serves. With `DEBUG` and an empty list, localhost names pass.
+    #[serde(rename = "ALLOWED_HOSTS", default)]
+    pub allowed_hosts: Vec<String>,
+    /// Database connections by alias; `default` is the one views use.
+    #[serde(rename = "DATABASES", default = "database::default_databases")]
+    pub databases: BTreeMap<String, DatabaseSettings>,
+    /// Time zone name used to display dates.
+    #[serde(rename = "TIME_ZONE", default = "default_time_zone")]
+    pub time_zone: String,
+    /// Language of the site.
+    #[serde(rename = "LANGUAGE_CODE", default = "default_language_code")]
+    pub language_code: String,
+    /// URL prefix of static files; must start and end with `/`.
+    #[serde(rename = "STATIC_URL", default = "default_static_url")]
+    pub static_url: String,
+    /// Where `collectstatic` gathers static files for deployment.
+    #[serde(rename = "STATIC_ROOT", default = "default_static_root")]
+    pub static_root: String,
+    /// Extra directories of static files (relative to the project directory).
+    #[serde(rename = "STATICFILES_DIRS", default = "default_staticfiles_dirs")]
+    pub staticfiles_dirs: Vec<String>,
+    /// Template configuration.
+    #[serde(rename = "TEMPLATES", default)]
+    pub templates: TemplateSettings,
+    /// Redirect `/path` to `/path/` when only the latter matches a URL pattern.
+    #[serde(rename = "APPEND_SLASH", default = "yes")]
+    pub append_slash: bool,
+    /// Filter for log lines, in `tracing` syntax (`info`, `roan=debug`, ...).
+    #[serde(rename = "LOG_LEVEL", default = "default_log_level")]
+    pub log_level: String,
+    /// Directory of the project (where `settings.toml` is); not a key of the file.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    /// Path of the settings file that was read; not a key of the file.
+    #[serde(skip)]
+    pub settings_file: PathBuf,
+}
+
+/// `[TEMPLATES]`: where templates are looked up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSettings {
+    /// Directories searched first, relative to the project directory.
+    #[serde(rename = "DIRS", default = "default_template_dirs")]
+    pub dirs: Vec<String>,
+    /// Also search the templates of installed apps (contrib apps ship their own).
+    #[serde(rename = "APP_DIRS", default = "yes")]
+    pub app_dirs: bool,
+}
+
+impl Default for TemplateSettings {
+    fn default() -> Self {
+        TemplateSettings {
+            dirs: default_template_dirs(),
+            app_dirs: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_time_zone() -> String {
+    "UTC".into()
+}
+fn default_language_code() -> String {
+    "en-us".into()
+}
+fn default_static_url() -> String {
+    "/static/".into()
+}
+fn default_static_root() -> String {
+    "staticfiles".into()
+}
+fn default_staticfiles_dirs() -> Vec<String> {
+    vec!["static".into()]
+}
+fn default_template_dirs() -> Vec<String> {
+    vec!["templates".into()]
+}
+fn default_log_level() -> String {
+    "info".into()
+}
+
+/// The names of every top-level setting, in the order `diffsettings` prints them.
+pub const SETTING_NAMES: &[&str] = &[
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASES",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "STATIC_URL",
+    "STATIC_ROOT",
+    "STATICFILES_DIRS",
+    "TEMPLATES",
+    "APPEND_SLASH",
+    "LOG_LEVEL",
+];
+
+impl Settings {
+    /// Reads `path`, applies overrides from the process environment and validates the result.
+    pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Settings::from_toml_str(&text, path, &vars)
+    }
+
+    /// Parses settings from TOML text; `path` is used in messages and to resolve relative paths,
+    /// `vars` are the environment overrides (`DEBUG`, `SECRET_KEY`, `DATABASE_URL`, ...).
+    pub fn from_toml_str(
+        text: &str,
+        path: &Path,
+        vars: &HashMap<String, String>,
+    ) -> Result<Settings, SettingsError> {
+        let parsed: Settings =
+            toml::from_str(text).map_err(|e| SettingsError::from_toml(path, text, &e))?;
+        let mut settings = env::apply_overrides(parsed, vars)?;
+        settings.settings_file = path.to_path_buf();
+        settings.base_dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        if !self.debug && self.secret_key.trim().is_empty() {
+            return Err(SettingsError::Invalid {
+                key: "SECRET_KEY".into(),
+                message: "SECRET_KEY is empty and DEBUG is false".into(),
+                help: "set SECRET_KEY in settings.toml or in the environment (a random string of 50 or more characters)".into(),
+            });
+        }
+        if !self.static_url.starts_with('/') && !self.static_url.contains("://")
+            || !self.static_url.ends_with('/')
+        {
+            return Err(SettingsError::Invalid {
+                key: "STATIC_URL".into(),
+                message: format!(
+                    "STATIC_URL = {:?} must start and end with a slash",
+                    self.static_url
+                ),
+                help: "write it like \"/static/\"".into(),
+            });
+        }
+        if !self.databases.contains_key("default") {
+            return Err(SettingsError::Invalid {
+                key: "DATABASES".into(),
+                message: "DATABASES has no `default` connection".into(),
+                help: "add a [DATABASES.default] table, e.g. ENGINE = \"sqlite\" and NAME = \"db.sqlite3\"".into(),
+            });
+        }
+        for (alias, db) in &self.databases {
+            db.validate(alias)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves a path from the settings against the project directory.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        let p = Path::new(relative);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// The connection URL of the `default` database.
+    pub fn database_url(&self) -> String {
+        self.databases
+            .get("default")
+            .map(|db| db.url(&self.base_dir))
+            .unwrap_or_default()
+    }
+
+    /// Settings as `(name, value)` pairs with secrets masked, for error pages and `diffsettings`.
+    ///
+    /// A value is masked when its name contains PASSWORD, TOKEN, KEY, SECRET (as Django does),
+    /// and the password inside a database URL is masked too.
+    pub fn masked_pairs(&self) -> Vec<(String, String)> {
+        let value = match toml::Value::try_from(self) {
+            Ok(toml::Value::Table(t)) => t,
+            _ => return Vec::new(),
+        };
+        SETTING_NAMES
+            .iter()
+            .filter_map(|name| {
+                value
+                    .get(*name)
+                    .map(|v| (name.to_string(), mask_value(name, v).to_string()))
+            })
+            .collect()
+    }
+}
+
+/// The text that replaces a secret value.
+pub const MASK: &str = "********************";
+
+/// Whether a setting name holds a secret (Django's rule).
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSWORD", "TOKEN", "KEY", "SECRET", "SIGNATURE"]
+        .iter()
+        .any(|s| upper.contains(s))
+}
+
+fn mask_value(name: &str, value: &toml::Value) -> toml::Value {
+    if is_secret_name(name) {
+        return toml::Value::String(MASK.into());
+    }
+    match value {
+        toml::Value::Table(t) => toml::Value::Table(
+            t.iter()
+                .map(|(k, v)| (k.clone(), mask_value(k, v)))
+                .collect(),
+        ),
+        toml::Value::String(s) if s.contains("://") => {
+            toml::Value::String(database::mask_url_password(s))
+        }
+        other => other.clone(),
+    }
+}

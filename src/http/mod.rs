@@ -1,0 +1,19 @@
+//! Requests and responses: the request context extractor, path arguments, shortcuts and the
+//! error type views return.
+
+mod error;
+mod request;
+mod shortcuts;
+
+pub use error::{Error, ErrorReport, Result};
+pub use request::{Db, HttpRequest, Path};
+pub use shortcuts::{get_object_or_404, redirect, render};
+
+/// A JSON response (Django's `JsonResponse`): axum's `Json`.
+///
+/// ```
+/// async fn api() -> roan::JsonResponse<serde_json::Value> {
+///     roan::JsonResponse(serde_json::json!({"ok": true}))
+/// }
+/// ```
+pub use axum::Json as JsonResponse;

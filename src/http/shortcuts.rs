@@ -1,0 +1,67 @@
+//! Django's shortcuts: `render`, `redirect`, `get_object_or_404`, JSON responses.
+
+use super::{Error, HttpRequest};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use sea_orm::{EntityTrait, PrimaryKeyTrait};
+use serde::Serialize;
+
+/// Renders a template with a context into an HTML response; the template also sees `request`.
+///
+/// ```
+/// use roan::{HttpRequest, render};
+/// async fn about(request: HttpRequest) -> roan::Result<axum::response::Response> {
+///     render(&request, "about.html", minijinja::context! { team => ["Ann", "Bo"] })
+/// }
+/// ```
+pub fn render(
+    request: &HttpRequest,
+    template: &str,
+    context: impl Serialize,
+) -> Result<Response, Error> {
+    let ctx = minijinja::context! {
+        request => request.template_value(),
+        ..minijinja::Value::from(minijinja::value::Serde(&context))
+    };
+    let html = request.site().templates().render(template, ctx)?;
+    Ok(Html(html).into_response())
+}
+
+/// Redirects (302) to a URL (anything with a `/`) or to a route name reversed without arguments.
+///
+/// ```
+/// # async fn v(request: roan::HttpRequest) -> roan::Result<axum::response::Response> {
+/// roan::redirect(&request, "blog:index")
+/// # }
+/// ```
+pub fn redirect(request: &HttpRequest, to: &str) -> Result<Response, Error> {
+    let location = if to.contains('/') || to.contains('.') {
+        to.to_string()
+    } else {
+        request.reverse(to, &[])?
+    };
+    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+}
+
+/// Fetches a row by primary key or answers 404.
+///
+/// ```no_run
+/// # async fn v<E: sea_orm::EntityTrait>(db: &sea_orm::DatabaseConnection) -> roan::Result<()>
+/// # where <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64> {
+/// let post = roan::get_object_or_404::<E>(db, 3i64).await?;
+/// # Ok(()) }
+/// ```
+pub async fn get_object_or_404<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    pk: impl Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+) -> Result<E::Model, Error>
+where
+    E: EntityTrait,
+{
+    E::find_by_id(pk).one(db).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "No {} matches the given query.",
+            sea_orm::EntityName::table_name(&E::default())
+        ))
+    })
+}

@@ -1,0 +1,197 @@
+//! The command line of a project (`manage.py` in Django): `roan::manage(project())`.
+//!
+//! Each built-in command is one file in `commands/`. An app adds its own with
+//! [`crate::App::command`]:
+//!
+//! ```
+//! use roan::management::{Command, CommandContext, CommandError};
+//!
+//! struct Hello;
+//! impl Command for Hello {
+//!     fn name(&self) -> &'static str { "hello" }
+//!     fn about(&self) -> &'static str { "Say hello" }
+//!     fn configure(&self, cmd: clap::Command) -> clap::Command {
+//!         cmd.arg(clap::Arg::new("who").default_value("world"))
+//!     }
+//!     fn handle(&self, _ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError> {
+//!         let who = args.get_one::<String>("who").map(String::as_str).unwrap_or("world");
+//!         println!("hello {who}");
+//!         Ok(())
+//!     }
+//! }
+//! let app = roan::App::new("greetings").command(Hello);
+//! ```
+
+pub mod checks;
+pub mod commands;
+
+use crate::apps::Project;
+use crate::conf::{Settings, SettingsError};
+use crate::site::Site;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A management command: its clap definition and what it does.
+pub trait Command: Send + Sync {
+    /// The subcommand name, e.g. `runserver`.
+    fn name(&self) -> &'static str;
+    /// One line for `--help`.
+    fn about(&self) -> &'static str;
+    /// Adds arguments to the clap command.
+    fn configure(&self, cmd: clap::Command) -> clap::Command {
+        cmd
+    }
+    /// Runs the command.
+    fn handle(&self, ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError>;
+}
+
+/// A command that failed: the message is printed as `error: ...` and the process exits with
+/// the code (1 by default, 2 for bad usage).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    /// What went wrong, and what to do.
+    pub message: String,
+    /// The exit code.
+    pub code: u8,
+}
+
+impl CommandError {
+    /// A failure (exit code 1).
+    pub fn new(message: impl Into<String>) -> CommandError {
+        CommandError {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    /// Bad usage (exit code 2).
+    pub fn usage(message: impl Into<String>) -> CommandError {
+        CommandError {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// A failure with a given exit code.
+    pub fn with_code(message: impl Into<String>, code: u8) -> CommandError {
+        CommandError {
+            message: message.into(),
+            code,
+        }
+    }
+}
+
+impl From<SettingsError> for CommandError {
+    fn from(e: SettingsError) -> CommandError {
+        CommandError::new(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CommandError {
+    fn from(e: std::io::Error) -> CommandError {
+        CommandError::new(e.to_string())
+    }
+}
+
+/// What a command gets: the project, and its settings and site on demand.
+pub struct CommandContext<'a> {
+    project: &'a Project,
+}
+
+impl CommandContext<'_> {
+    /// The project.
+    pub fn project(&self) -> &Project {
+        self.project
+    }
+
+    /// Reads and validates the settings.
+    pub fn settings(&self) -> Result<Settings, CommandError> {
+        Ok(self.project.load_settings()?)
+    }
+
+    /// Builds the site (settings, URLs, templates).
+    pub fn site(&self) -> Result<Site, CommandError> {
+        let settings = self.settings()?;
+        Site::new(self.project, settings).map_err(|e| CommandError::new(e.to_string()))
+    }
+
+    /// A tokio runtime for async work.
+    pub fn runtime(&self) -> Result<tokio::runtime::Runtime, CommandError> {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| CommandError::new(format!("cannot start the async runtime: {e}")))
+    }
+}
+
+/// The built-in commands and those of the installed apps.
+pub fn all_commands(project: &Project) -> Vec<Arc<dyn Command>> {
+    let mut all = commands::builtin();
+    for app in project.apps() {
+        all.extend(app.commands().iter().cloned());
+    }
+    all
+}
+
+/// The clap command line of a project.
+pub fn cli(project: &Project, commands: &[Arc<dyn Command>]) -> clap::Command {
+    let mut cli = clap::Command::new(project.name().to_string())
+        .about(format!(
+            "Management commands of the {} project (roan {}). Run them as `roan <command>`.",
+            project.name(),
+            env!("CARGO_PKG_VERSION")
+        ))
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for c in commands {
+        cli = cli.subcommand(c.configure(clap::Command::new(c.name()).about(c.about())));
+    }
+    cli
+}
+
+/// Runs the command line of a project: the whole of a generated `src/main.rs`.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     roan::manage(roan::Project::new("mysite", env!("CARGO_MANIFEST_DIR")))
+/// }
+/// ```
+pub fn manage(project: Project) -> ExitCode {
+    let commands = all_commands(&project);
+    let matches = match cli(&project, &commands).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    init_tracing();
+    let Some((name, args)) = matches.subcommand() else {
+        return ExitCode::from(2);
+    };
+    let Some(command) = commands.iter().find(|c| c.name() == name) else {
+        return ExitCode::from(2);
+    };
+    let ctx = CommandContext { project: &project };
+    match command.handle(&ctx, args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default: info for roan and the project).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .without_time()
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,215 @@
+//! `roan runserver` from the `roan` binary: build, run, watch, rebuild, restart.
+//!
+//! A change under `src/` or to `Cargo.toml` rebuilds the project; when the build succeeds the
+//! server restarts, and while it fails the last good server keeps running, the compiler's error
+//! is printed and a browser page load shows it. A change to `settings.toml` restarts the server.
+//! Templates and static files are re-read by the running server, so they need neither.
+
+use super::ProjectDir;
+use super::build::{self, BuildError};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// What a batch of file changes asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    None,
+    Restart,
+    Rebuild,
+}
+
+fn classify(root: &Path, path: &Path) -> Change {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Change::None;
+    };
+    if rel.starts_with("src") {
+        let is_source = rel.extension().is_some_and(|e| e == "rs" || e == "toml");
+        return if is_source {
+            Change::Rebuild
+        } else {
+            Change::None
+        };
+    }
+    if rel == Path::new("Cargo.toml") || rel == Path::new("Cargo.lock") {
+        return Change::Rebuild;
+    }
+    if rel == Path::new("settings.toml") {
+        return Change::Restart;
+    }
+    Change::None
+}
+
+/// Runs the development server with autoreload until Ctrl-C; returns the exit code.
+pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(sig, stop.clone());
+    }
+    let error_file =
+        build::target_dir(project).join(format!("roan-build-error-{}.txt", project.name));
+    let _ = std::fs::create_dir_all(error_file.parent().unwrap_or(Path::new(".")));
+    let _ = std::fs::remove_file(&error_file);
+
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            for p in event.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })
+    .map_err(|e| BuildError::Compile {
+        errors: format!("cannot watch the project for changes: {e}"),
+    })?;
+    for (rel, mode) in [
+        ("src", RecursiveMode::Recursive),
+        ("templates", RecursiveMode::Recursive),
+        ("static", RecursiveMode::Recursive),
+        ("", RecursiveMode::NonRecursive),
+    ] {
+        let p = project.root.join(rel);
+        if p.exists() {
+            let _ = watcher.watch(&p, mode);
+        }
+    }
+
+    let mut exe = None;
+    let mut server: Option<Child> = None;
+    let mut pending = Change::Rebuild;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if pending == Change::Rebuild {
+            match build::build(project) {
+                Ok(path) => {
+                    let _ = std::fs::remove_file(&error_file);
+                    exe = Some(path);
+                    pending = Change::Restart;
+                }
+                Err(BuildError::Compile { errors }) => {
+                    let _ = std::fs::write(&error_file, &errors);
+                    eprintln!(
+                        "\nroan: the build failed; {}. Fix the error and save, roan rebuilds.",
+                        if server.is_some() {
+                            "the last good server keeps running"
+                        } else {
+                            "no server is running yet"
+                        }
+                    );
+                    pending = Change::None;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if pending == Change::Restart {
+            if let Some(child) = server.take() {
+                stop_server(child);
+            }
+            if let Some(exe) = &exe {
+                match Command::new(exe)
+                    .arg("runserver")
+                    .args(server_args)
+                    .arg("--noreload")
+                    .env(crate::management::commands::BUILD_ERROR_ENV, &error_file)
+                    .spawn()
+                {
+                    Ok(child) => server = Some(child),
+                    Err(e) => eprintln!("roan: cannot start {}: {e}", exe.display()),
+                }
+            }
+            pending = Change::None;
+        }
+        // Wait for changes, then gather what else arrives within a short quiet period.
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(first) => {
+                let mut change = classify(&project.root, &first);
+                while let Ok(p) = rx.recv_timeout(Duration::from_millis(150)) {
+                    change = change.max(classify(&project.root, &p));
+                }
+                if change != Change::None {
+                    eprintln!(
+                        "roan: {} changed, {}",
+                        first
+                            .strip_prefix(&project.root)
+                            .unwrap_or(&first)
+                            .display(),
+                        if change == Change::Rebuild {
+                            "rebuilding"
+                        } else {
+                            "restarting"
+                        }
+                    );
+                }
+                pending = pending.max(change);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if let Some(child) = server.as_mut()
+            && let Ok(Some(status)) = child.try_wait()
+        {
+            eprintln!("roan: the server exited ({status}); waiting for changes");
+            server = None;
+        }
+    }
+    if let Some(child) = server.take() {
+        stop_server(child);
+    }
+    let _ = std::fs::remove_file(&error_file);
+    Ok(0)
+}
+
+/// Asks the server to shut down gracefully (SIGTERM), and kills it after five seconds.
+fn stop_server(mut child: Child) {
+    #[cfg(unix)]
+    {
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // SAFETY: kill(2) with a pid we spawned and still own (not yet reaped).
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+        for _ in 0..50 {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_each_change_does() {
+        let root = Path::new("/p");
+        assert_eq!(
+            classify(root, Path::new("/p/src/views.rs")),
+            Change::Rebuild
+        );
+        assert_eq!(classify(root, Path::new("/p/Cargo.toml")), Change::Rebuild);
+        assert_eq!(
+            classify(root, Path::new("/p/settings.toml")),
+            Change::Restart
+        );
+        assert_eq!(
+            classify(root, Path::new("/p/templates/a.html")),
+            Change::None
+        );
+        assert_eq!(
+            classify(root, Path::new("/p/src/.views.rs.swp")),
+            Change::None
+        );
+        assert_eq!(classify(root, Path::new("/elsewhere/x.rs")), Change::None);
+    }
+}

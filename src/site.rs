@@ -1,0 +1,94 @@
+//! A running site: settings, URLs, templates and the database, and the request dispatcher.
+
+mod dispatch;
+mod error_pages;
+mod statics;
+
+use crate::apps::Project;
+use crate::conf::Settings;
+use crate::template::Templates;
+use crate::urls::{PatternError, Resolver};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Everything a request needs: settings, URL resolver, templates and the database.
+/// Cheap to clone; views reach it through [`crate::HttpRequest::site`].
+#[derive(Clone)]
+pub struct Site(Arc<Inner>);
+
+struct Inner {
+    project_name: String,
+    settings: Arc<Settings>,
+    resolver: Arc<Resolver>,
+    templates: Templates,
+    static_dirs: Vec<PathBuf>,
+    db: OnceCell<DatabaseConnection>,
+}
+
+impl Site {
+    /// Builds the site of a project with these settings.
+    pub fn new(project: &Project, settings: Settings) -> Result<Site, PatternError> {
+        let resolver = Arc::new(Resolver::new(project.url_patterns())?);
+        crate::urls::resolver::set_current(resolver.clone());
+        let app_templates: Vec<PathBuf> = project
+            .apps()
+            .iter()
+            .filter_map(|a| a.templates().cloned())
+            .collect();
+        let templates = Templates::new(&settings, app_templates, resolver.clone());
+        let mut static_dirs: Vec<PathBuf> = settings
+            .staticfiles_dirs
+            .iter()
+            .map(|d| settings.path(d))
+            .collect();
+        static_dirs.extend(project.apps().iter().filter_map(|a| a.statics().cloned()));
+        Ok(Site(Arc::new(Inner {
+            project_name: project.name().to_string(),
+            settings: Arc::new(settings),
+            resolver,
+            templates,
+            static_dirs,
+            db: OnceCell::new(),
+        })))
+    }
+
+    /// The project's name.
+    pub fn project_name(&self) -> &str {
+        &self.0.project_name
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// The URL resolver.
+    pub fn resolver(&self) -> &Resolver {
+        &self.0.resolver
+    }
+
+    /// The template engine.
+    pub fn templates(&self) -> &Templates {
+        &self.0.templates
+    }
+
+    /// The default database, connected on first use.
+    pub async fn db(&self) -> Result<&DatabaseConnection, DbErr> {
+        self.0
+            .db
+            .get_or_try_init(|| async {
+                let mut options = ConnectOptions::new(self.settings().database_url());
+                options.sqlx_logging(false);
+                Database::connect(options).await
+            })
+            .await
+    }
+
+    /// The axum router that serves the site: every request goes through roan's dispatcher
+    /// (URL resolution, static files in DEBUG, error pages).
+    pub fn router(&self) -> axum::Router {
+        dispatch::router(self.clone())
+    }
+}

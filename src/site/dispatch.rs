@@ -1,0 +1,143 @@
+//! The request dispatcher: resolve the path, call the view, turn errors into pages.
+
+use super::{Site, error_pages, statics};
+use crate::http::ErrorReport;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+
+pub(super) fn router(site: Site) -> axum::Router {
+    axum::Router::new().fallback(dispatch).with_state(site)
+}
+
+/// A panicking view becomes a 500 carrying the panic message for the error page.
+fn panic_response(panic: Box<dyn std::any::Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a view panicked".into());
+    tracing::error!(%message, "view panicked");
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(ErrorReport {
+        kind: "Panic".into(),
+        message,
+        chain: Vec::new(),
+    });
+    response
+}
+
+/// What the error pages show of the request.
+#[derive(Clone)]
+pub(super) struct RequestInfo {
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+}
+
+async fn dispatch(State(site): State<Site>, mut request: Request) -> Response {
+    let info = RequestInfo {
+        method: request.method().clone(),
+        uri: request.uri().clone(),
+        headers: request.headers().clone(),
+    };
+    let mut response = route(&site, &mut request, &info).await;
+    if let Some(report) = response.extensions_mut().remove::<ErrorReport>() {
+        response = error_pages::render(&site, &info, response.status(), Some(&report));
+    }
+    log_request(&info, &response);
+    response
+}
+
+async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Response {
+    let raw = request.uri().path().to_string();
+    let Ok(path) = percent_encoding::percent_decode_str(&raw).decode_utf8() else {
+        return error_pages::bad_request(site, info, "the path is not valid UTF-8");
+    };
+    if path.contains('\0') {
+        return error_pages::bad_request(site, info, "the path contains a NUL byte");
+    }
+    let path = path.into_owned();
+    let settings = site.settings();
+    if settings.debug && path.starts_with(&settings.static_url) {
+        let rel = &path[settings.static_url.len()..];
+        if let Some(file) = statics::find(&site.0.static_dirs, rel) {
+            let req = std::mem::replace(request, Request::new(Body::empty()));
+            return statics::serve(file, req).await;
+        }
+    }
+    if let Some((index, url_match)) = site.resolver().resolve(&path) {
+        let Some(view) = site.resolver().view(index) else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let mut req = std::mem::replace(request, Request::new(Body::empty()));
+        req.extensions_mut().insert(site.clone());
+        req.extensions_mut().insert(url_match);
+        let guarded = tower::Layer::layer(
+            &tower_http::catch_panic::CatchPanicLayer::custom(panic_response),
+            view,
+        );
+        return match guarded.oneshot(req).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        };
+    }
+    if settings.append_slash
+        && !path.ends_with('/')
+        && matches!(info.method, Method::GET | Method::HEAD)
+        && site.resolver().resolve(&format!("{path}/")).is_some()
+    {
+        let location = match info.uri.query() {
+            Some(q) => format!("{raw}/?{q}"),
+            None => format!("{raw}/"),
+        };
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    }
+    if settings.debug && path == "/" && site.resolver().is_empty() {
+        return error_pages::welcome(site);
+    }
+    let mut response = StatusCode::NOT_FOUND.into_response();
+    response.extensions_mut().insert(ErrorReport {
+        kind: "Not found".into(),
+        message: format!(
+            "The current path, {}, didn't match any of these.",
+            path.trim_start_matches('/')
+        ),
+        chain: Vec::new(),
+    });
+    response
+}
+
+fn log_request(info: &RequestInfo, response: &Response) {
+    let size = response
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            axum::body::HttpBody::size_hint(response.body())
+                .exact()
+                .map(|n| n.to_string())
+        })
+        .unwrap_or_else(|| "-".into());
+    let when = chrono::Local::now().format("%d/%b/%Y %H:%M:%S");
+    let line = format!(
+        "[{when}] \"{} {} HTTP/1.1\" {} {size}",
+        info.method,
+        info.uri,
+        response.status().as_u16()
+    );
+    if response.status().is_server_error() {
+        tracing::error!(target: "roan::request", "{line}");
+    } else if response.status().is_client_error() {
+        tracing::warn!(target: "roan::request", "{line}");
+    } else {
+        tracing::info!(target: "roan::request", "{line}");
+    }
+}

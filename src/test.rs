@@ -1,0 +1,261 @@
+//! The test client: calls a project's URLs in-process, as Django's `django.test.Client`.
+//!
+//! Each client gets a fresh, empty in-memory SQLite database, so tests do not see each other's
+//! rows or the development database.
+//!
+//! ```no_run
+//! # fn project() -> roan::Project { roan::Project::new("mysite", ".") }
+//! #[tokio::test]
+//! async fn home_page() {
+//!     let client = roan::test::Client::new(project()).await;
+//!     let response = client.get("/").await;
+//!     assert_eq!(response.status(), 200);
+//!     assert!(response.text().contains("Welcome"));
+//! }
+//! ```
+
+use crate::apps::Project;
+use crate::conf::{DatabaseSettings, Settings};
+use crate::site::Site;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use tower::ServiceExt;
+
+/// An in-process HTTP client for a project, with a cookie jar.
+pub struct Client {
+    site: Site,
+    router: axum::Router,
+    cookies: Mutex<BTreeMap<String, String>>,
+    follow: bool,
+}
+
+/// A response seen by the test client.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    redirect_chain: Vec<(String, StatusCode)>,
+}
+
+impl TestResponse {
+    /// The status code; compares with numbers: `assert_eq!(r.status(), 200)`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A header value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// All headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body parsed as JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// The redirects followed to get here: (location, status).
+    pub fn redirect_chain(&self) -> &[(String, StatusCode)] {
+        &self.redirect_chain
+    }
+}
+
+impl Client {
+    /// A client for `project`, with its settings and a fresh in-memory database.
+    ///
+    /// # Panics
+    /// When the settings or the URL configuration are invalid: a test cannot run without them,
+    /// and the panic message says what is wrong.
+    pub async fn new(project: Project) -> Client {
+        Client::with_settings(project, |_| {}).await
+    }
+
+    /// A client whose settings are adjusted first, e.g. `|s| s.debug = false`.
+    pub async fn with_settings(project: Project, adjust: impl FnOnce(&mut Settings)) -> Client {
+        match Client::try_with_settings(project, adjust) {
+            Ok(c) => c,
+            Err(e) => panic!("roan test client: {e}"),
+        }
+    }
+
+    /// As [`Client::with_settings`], returning the error instead of panicking.
+    pub fn try_with_settings(
+        project: Project,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Result<Client, crate::Error> {
+        let mut settings = project.load_settings()?;
+        let test_db = DatabaseSettings::from_url("sqlite::memory:")
+            .map_err(|e| crate::Error::Other(e.into()))?;
+        settings.databases.insert("default".into(), test_db);
+        adjust(&mut settings);
+        let site = Site::new(&project, settings).map_err(crate::Error::other)?;
+        let router = site.router();
+        Ok(Client {
+            site,
+            router,
+            cookies: Mutex::new(BTreeMap::new()),
+            follow: false,
+        })
+    }
+
+    /// Follow redirects (3xx with a Location) automatically.
+    pub fn follow_redirects(mut self, follow: bool) -> Client {
+        self.follow = follow;
+        self
+    }
+
+    /// The site under test (settings, templates, database).
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Reverses a route name.
+    ///
+    /// # Panics
+    /// When the name cannot be reversed (the message says why).
+    pub fn reverse(&self, name: &str, kwargs: &[(&str, &str)]) -> String {
+        let kwargs: Vec<(&str, String)> = kwargs.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        match self.site.resolver().reverse(name, &[], &kwargs) {
+            Ok(url) => url,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// GET a path (with an optional query string).
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path, None).await
+    }
+
+    /// POST form data, URL-encoded.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).unwrap_or_default();
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    /// Sends a request with an optional form body, following redirects when asked.
+    pub async fn request(&self, method: Method, path: &str, form: Option<String>) -> TestResponse {
+        let mut chain = Vec::new();
+        let mut method = method;
+        let mut path = path.to_string();
+        let mut form = form;
+        loop {
+            let mut response = self.send_once(method.clone(), &path, form.clone()).await;
+            let location = response.header("location").map(str::to_string);
+            if self.follow
+                && response.status.is_redirection()
+                && chain.len() < 20
+                && let Some(location) = location
+            {
+                chain.push((location.clone(), response.status));
+                if !matches!(
+                    response.status,
+                    StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+                ) {
+                    method = Method::GET;
+                    form = None;
+                }
+                path = location;
+                continue;
+            }
+            response.redirect_chain = chain;
+            return response;
+        }
+    }
+
+    async fn send_once(&self, method: Method, path: &str, form: Option<String>) -> TestResponse {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "testserver");
+        let cookie = self.cookie_header();
+        if !cookie.is_empty() {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        let body = match form {
+            Some(f) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f)
+            }
+            None => Body::empty(),
+        };
+        let request = match builder.body(body) {
+            Ok(r) => r,
+            Err(e) => panic!("roan test client: invalid request for {path:?}: {e}"),
+        };
+        let response = match self.router.clone().oneshot(request).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        self.store_cookies(headers.get_all(header::SET_COOKIE).iter());
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        TestResponse {
+            status,
+            headers,
+            body,
+            redirect_chain: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .map(|jar| {
+                jar.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+
+    fn store_cookies<'a>(&self, values: impl Iterator<Item = &'a HeaderValue>) {
+        let Ok(mut jar) = self.cookies.lock() else {
+            return;
+        };
+        for v in values {
+            let Ok(text) = v.to_str() else { continue };
+            let mut parts = text.split(';');
+            let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let expired = parts.any(|a| {
+                let a = a.trim().to_ascii_lowercase();
+                a == "max-age=0" || a.starts_with("max-age=-")
+            });
+            if expired || value.is_empty() {
+                jar.remove(name.trim());
+            } else {
+                jar.insert(name.trim().to_string(), value.trim().to_string());
+            }
+        }
+    }
+
+    /// Sets a cookie for the following requests.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        if let Ok(mut jar) = self.cookies.lock() {
+            jar.insert(name.to_string(), value.to_string());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! URL configuration: Django's `path()`, `include()`, names, namespaces and `reverse`.
+//!
+//! ```
+//! use roan::urls::{Urls, include, path};
+//!
+//! async fn index() -> &'static str { "posts" }
+//! async fn detail(roan::Path(id): roan::Path<i64>) -> String { format!("post {id}") }
+//!
+//! fn blog_urls() -> Urls {
+//!     Urls::app("blog", vec![
+//!         path("", index).name("index"),
+//!         path("<int:id>/", detail).name("detail"),
+//!     ])
+//! }
+//!
+//! let resolver = roan::urls::Resolver::new(vec![path("blog/", include(blog_urls()))]).unwrap();
+//! assert_eq!(resolver.reverse("blog:detail", &[], &[("id", "3".into())]).unwrap(), "/blog/3/");
+//! ```
+
+mod pattern;
+pub(crate) mod resolver;
+
+pub use pattern::{Converter, PatternError, RoutePattern};
+pub use resolver::{NoReverseMatch, ResolvedRoute, Resolver, UrlMatch, reverse};
+
+use axum::handler::Handler;
+use axum::routing::MethodRouter;
+
+/// A view as stored in the URL configuration: an axum method router with no state.
+pub type View = MethodRouter<()>;
+
+/// One entry of a URL configuration: a route to a view, or to an included list.
+pub struct Pattern {
+    route: String,
+    target: Target,
+    name: Option<String>,
+}
+
+/// What a route leads to.
+pub enum Target {
+    /// A view (an axum handler or method router).
+    View(Box<View>),
+    /// An included list of patterns, maybe namespaced.
+    Include(Urls),
+}
+
+impl Pattern {
+    /// Names the route so it can be reversed: `reverse("name")`, `{{ url("name") }}`.
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+}
+
+/// A list of patterns with an optional namespace (Django's `app_name`).
+pub struct Urls {
+    namespace: Option<String>,
+    patterns: Vec<Pattern>,
+}
+
+impl Urls {
+    /// Patterns under a namespace, as an app's `urls.rs` declares them: names become `ns:name`.
+    pub fn app(namespace: &str, patterns: Vec<Pattern>) -> Urls {
+        Urls {
+            namespace: Some(namespace.to_string()),
+            patterns,
+        }
+    }
+
+    /// Gives (or replaces) the namespace, as Django's `include(..., namespace=...)`.
+    pub fn namespace(mut self, namespace: &str) -> Urls {
+        self.namespace = Some(namespace.to_string());
+        self
+    }
+}
+
+impl From<Vec<Pattern>> for Urls {
+    fn from(patterns: Vec<Pattern>) -> Urls {
+        Urls {
+            namespace: None,
+            patterns,
+        }
+    }
+}
+
+/// What `path()` accepts: any axum handler or method router, or an `include()`.
+pub trait IntoTarget<M> {
+    /// Converts into a route target.
+    fn into_target(self) -> Target;
+}
+
+#[doc(hidden)]
+pub struct ViewMarker<T>(std::marker::PhantomData<T>);
+#[doc(hidden)]
+pub struct IncludeMarker;
+
+impl<H, T> IntoTarget<ViewMarker<T>> for H
+where
+    H: Handler<T, ()>,
+    T: 'static,
+{
+    fn into_target(self) -> Target {
+        Target::View(Box::new(axum::routing::any(self)))
+    }
+}
+
+impl IntoTarget<IncludeMarker> for Urls {
+    fn into_target(self) -> Target {
+        Target::Include(self)
+    }
+}
+
+/// A route, as Django's `path()`: `path("posts/<int:id>/", views::detail).name("detail")`.
+///
+/// A plain handler answers every method (as a Django view does); pass an axum method router
+/// (`axum::routing::get(list).post(create)`) to restrict methods.
+pub fn path<M>(route: &str, target: impl IntoTarget<M>) -> Pattern {
+    Pattern {
+        route: route.to_string(),
+        target: target.into_target(),
+        name: None,
+    }
+}
+
+/// Includes another list of patterns under the route given to `path()`.
+pub fn include(urls: impl Into<Urls>) -> Urls {
+    urls.into()
+}

@@ -1,0 +1,306 @@
+//! Django's route syntax: `posts/<int:id>/`, `<slug:slug>/`, `files/<path:rest>`.
+
+use regex::Regex;
+use std::fmt;
+
+/// A path converter: what a `<kind:name>` part matches and what value it yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Converter {
+    /// `int`: one or more digits, yields a number.
+    Int,
+    /// `str` (the default): anything but `/`, not empty.
+    Str,
+    /// `slug`: ASCII letters, digits, hyphens and underscores.
+    Slug,
+    /// `uuid`: a lowercase, hyphenated UUID.
+    Uuid,
+    /// `path`: anything, `/` included, not empty.
+    Path,
+}
+
+impl Converter {
+    fn from_name(name: &str) -> Option<Converter> {
+        Some(match name {
+            "int" => Converter::Int,
+            "str" => Converter::Str,
+            "slug" => Converter::Slug,
+            "uuid" => Converter::Uuid,
+            "path" => Converter::Path,
+            _ => return None,
+        })
+    }
+
+    fn regex(self) -> &'static str {
+        match self {
+            Converter::Int => "[0-9]+",
+            Converter::Str => "[^/]+",
+            Converter::Slug => "[-a-zA-Z0-9_]+",
+            Converter::Uuid => "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            Converter::Path => ".+",
+        }
+    }
+
+    /// Converts a matched text to its value; `None` means the pattern does not match (a 404).
+    fn to_value(self, text: &str) -> Option<serde_json::Value> {
+        match self {
+            Converter::Int => text.parse::<i64>().ok().map(serde_json::Value::from),
+            _ => Some(serde_json::Value::String(text.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Literal(String),
+    Param { name: String, converter: Converter },
+}
+
+/// A parsed, compiled route.
+#[derive(Debug, Clone)]
+pub struct RoutePattern {
+    route: String,
+    parts: Vec<Part>,
+    regex: Regex,
+}
+
+/// A route that cannot be parsed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("URL pattern {route:?}: {message}")]
+pub struct PatternError {
+    /// The route as written.
+    pub route: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl RoutePattern {
+    /// Parses a route written as in Django's `path()`: no leading slash, `<converter:name>` parts.
+    ///
+    /// ```
+    /// use roan::urls::RoutePattern;
+    /// let p = RoutePattern::parse("posts/<int:id>/").unwrap();
+    /// let kwargs = p.matches("posts/42/").unwrap();
+    /// assert_eq!(kwargs[0].1, serde_json::json!(42));
+    /// assert!(p.matches("posts/abc/").is_none());
+    /// ```
+    pub fn parse(route: &str) -> Result<RoutePattern, PatternError> {
+        let err = |message: String| PatternError {
+            route: route.to_string(),
+            message,
+        };
+        if route.starts_with('/') {
+            return Err(err(
+                "a route must not start with '/'; write it as Django does, e.g. \"blog/\"".into(),
+            ));
+        }
+        let mut parts = Vec::new();
+        let mut rest = route;
+        let mut names: Vec<String> = Vec::new();
+        while let Some(start) = rest.find('<') {
+            if start > 0 {
+                parts.push(Part::Literal(rest[..start].to_string()));
+            }
+            let after = &rest[start + 1..];
+            let end = after
+                .find('>')
+                .ok_or_else(|| err("a '<' has no closing '>'".into()))?;
+            let inner = &after[..end];
+            let (conv, name) = match inner.split_once(':') {
+                Some((c, n)) => (c.trim(), n.trim()),
+                None => ("str", inner.trim()),
+            };
+            let converter = Converter::from_name(conv).ok_or_else(|| {
+                err(format!(
+                    "unknown converter `{conv}`; use int, str, slug, uuid or path"
+                ))
+            })?;
+            if name.is_empty()
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || name.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return Err(err(format!(
+                    "`{name}` is not a valid parameter name; use letters, digits and '_'"
+                )));
+            }
+            if names.iter().any(|n| n == name) {
+                return Err(err(format!("parameter `{name}` appears twice")));
+            }
+            names.push(name.to_string());
+            parts.push(Part::Param {
+                name: name.to_string(),
+                converter,
+            });
+            rest = &after[end + 1..];
+        }
+        if rest.contains('>') {
+            return Err(err("a '>' has no opening '<'".into()));
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(rest.to_string()));
+        }
+        let mut re = String::from("^");
+        for part in &parts {
+            match part {
+                Part::Literal(text) => re.push_str(&regex::escape(text)),
+                Part::Param { converter, .. } => {
+                    re.push('(');
+                    re.push_str(converter.regex());
+                    re.push(')');
+                }
+            }
+        }
+        re.push('$');
+        let regex = Regex::new(&re).map_err(|e| err(e.to_string()))?;
+        Ok(RoutePattern {
+            route: route.to_string(),
+            parts,
+            regex,
+        })
+    }
+
+    /// The route as written.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// The parameter names, in order.
+    pub fn param_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Param { name, .. } => Some(name.as_str()),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// Matches a path (without its leading `/`); returns the converted parameters in order.
+    pub fn matches(&self, path: &str) -> Option<Vec<(String, serde_json::Value)>> {
+        let caps = self.regex.captures(path)?;
+        let mut out = Vec::new();
+        let mut i = 1;
+        for part in &self.parts {
+            if let Part::Param { name, converter } = part {
+                let text = caps.get(i)?.as_str();
+                out.push((name.clone(), converter.to_value(text)?));
+                i += 1;
+            }
+        }
+        Some(out)
+    }
+
+    /// Builds the path (with a leading `/`) from parameter values; `None` if a value is missing
+    /// or its converter rejects it.
+    pub fn reverse(&self, value_of: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+        let mut out = String::from("/");
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Param { name, converter } => {
+                    let value = value_of(name)?;
+                    let full = Regex::new(&format!("^(?:{})$", converter.regex())).ok()?;
+                    if !full.is_match(&value) || converter.to_value(&value).is_none() {
+                        return None;
+                    }
+                    out.push_str(&quote(&value));
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+impl fmt::Display for RoutePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.route)
+    }
+}
+
+/// Percent-encodes a path value, keeping what Django's `reverse` keeps.
+fn quote(value: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b':')
+        .remove(b'@')
+        .remove(b'&')
+        .remove(b'=')
+        .remove(b'+')
+        .remove(b'$')
+        .remove(b',')
+        .remove(b'!')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b';');
+    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn converters_match_and_reject() {
+        let p = RoutePattern::parse("a/<int:id>/<slug:s>/<uuid:u>/<path:rest>").unwrap();
+        let m = p
+            .matches("a/7/hello-world/123e4567-e89b-12d3-a456-426614174000/x/y.txt")
+            .unwrap();
+        assert_eq!(m[0], ("id".into(), json!(7)));
+        assert_eq!(m[1].1, json!("hello-world"));
+        assert_eq!(m[3].1, json!("x/y.txt"));
+        assert!(
+            p.matches("a/x/s/123e4567-e89b-12d3-a456-426614174000/r")
+                .is_none()
+        );
+        assert!(
+            p.matches("a/1/s s/123e4567-e89b-12d3-a456-426614174000/r")
+                .is_none()
+        );
+        assert!(p.matches("a/1/s/not-a-uuid/r").is_none());
+        // An int too large for i64 is a no-match (404), not a panic.
+        let big = RoutePattern::parse("<int:n>/").unwrap();
+        assert!(big.matches("99999999999999999999999/").is_none());
+    }
+
+    #[test]
+    fn str_is_default_and_stops_at_slash() {
+        let p = RoutePattern::parse("u/<name>/").unwrap();
+        assert_eq!(p.matches("u/bob/").unwrap()[0].1, json!("bob"));
+        assert!(p.matches("u/bob/x/").is_none());
+        assert!(p.matches("u//").is_none());
+    }
+
+    #[test]
+    fn literals_are_escaped() {
+        let p = RoutePattern::parse("a.b/").unwrap();
+        assert!(p.matches("a.b/").is_some());
+        assert!(p.matches("axb/").is_none());
+    }
+
+    #[test]
+    fn reverse_checks_converters() {
+        let p = RoutePattern::parse("posts/<int:id>/<slug:slug>/").unwrap();
+        let ok = p.reverse(&|n| Some(if n == "id" { "3".into() } else { "a-b".into() }));
+        assert_eq!(ok.as_deref(), Some("/posts/3/a-b/"));
+        assert!(
+            p.reverse(&|n| Some(if n == "id" { "x".into() } else { "a".into() }))
+                .is_none()
+        );
+        assert!(p.reverse(&|_| None).is_none());
+        let s = RoutePattern::parse("t/<str:q>/").unwrap();
+        assert_eq!(
+            s.reverse(&|_| Some("a b".into())).as_deref(),
+            Some("/t/a%20b/")
+        );
+    }
+
+    #[test]
+    fn bad_routes_are_errors() {
+        for bad in ["/x/", "<int:id", "<foo:id>/", "<int:1d>/", "<a>/<a>/", "x>"] {
+            assert!(RoutePattern::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Flattened URL configuration: resolving a path and reversing a name.
+
+use super::{Pattern, PatternError, RoutePattern, Target, Urls, View};
+use std::sync::{Arc, RwLock};
+
+/// One leaf route with its full pattern and qualified name.
+pub struct ResolvedRoute {
+    /// The full route (prefixes of includes joined).
+    pub pattern: RoutePattern,
+    /// The qualified name (`blog:detail`), if named.
+    pub name: Option<String>,
+    pub(crate) view: View,
+}
+
+/// The outcome of resolving a path.
+#[derive(Debug, Clone)]
+pub struct UrlMatch {
+    /// The full route that matched.
+    pub route: String,
+    /// Its qualified name.
+    pub url_name: Option<String>,
+    /// Converted parameters, in order.
+    pub kwargs: Vec<(String, serde_json::Value)>,
+}
+
+/// A name that cannot be reversed with the given arguments.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("NoReverseMatch: {0}")]
+pub struct NoReverseMatch(pub String);
+
+/// All routes of a project, in the order they are tried.
+pub struct Resolver {
+    routes: Vec<ResolvedRoute>,
+    root_is_empty: bool,
+}
+
+impl Resolver {
+    /// Flattens a URL configuration; fails on the first route that does not parse.
+    pub fn new(patterns: Vec<Pattern>) -> Result<Resolver, PatternError> {
+        let root_is_empty = patterns.is_empty();
+        let mut routes = Vec::new();
+        flatten(patterns, "", &[], &mut routes)?;
+        Ok(Resolver {
+            routes,
+            root_is_empty,
+        })
+    }
+
+    /// Whether the root URL configuration has no pattern at all (the welcome page is shown).
+    pub fn is_empty(&self) -> bool {
+        self.root_is_empty
+    }
+
+    /// All leaf routes in order.
+    pub fn routes(&self) -> &[ResolvedRoute] {
+        &self.routes
+    }
+
+    /// Finds the first route matching `path` (with or without the leading `/`).
+    pub fn resolve(&self, path: &str) -> Option<(usize, UrlMatch)> {
+        let path = path.strip_prefix('/').unwrap_or(path);
+        self.routes.iter().enumerate().find_map(|(i, r)| {
+            r.pattern.matches(path).map(|kwargs| {
+                (
+                    i,
+                    UrlMatch {
+                        route: r.pattern.route().to_string(),
+                        url_name: r.name.clone(),
+                        kwargs,
+                    },
+                )
+            })
+        })
+    }
+
+    pub(crate) fn view(&self, index: usize) -> Option<View> {
+        self.routes.get(index).map(|r| r.view.clone())
+    }
+
+    /// Builds the path of a named route from positional or keyword arguments.
+    pub fn reverse(
+        &self,
+        name: &str,
+        args: &[String],
+        kwargs: &[(&str, String)],
+    ) -> Result<String, NoReverseMatch> {
+        let candidates: Vec<&ResolvedRoute> = self
+            .routes
+            .iter()
+            .filter(|r| r.name.as_deref() == Some(name))
+            .collect();
+        if candidates.is_empty() {
+            let hint = self
+                .routes
+                .iter()
+                .filter_map(|r| r.name.as_deref())
+                .map(|n| (strsim::jaro_winkler(n, name), n))
+                .filter(|(s, _)| *s > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, n)| format!(" Did you mean '{n}'?"))
+                .unwrap_or_default();
+            return Err(NoReverseMatch(format!(
+                "'{name}' is not a valid view name.{hint}"
+            )));
+        }
+        for route in &candidates {
+            let names: Vec<&str> = route.pattern.param_names().collect();
+            let fits = if args.is_empty() {
+                kwargs.len() == names.len() && kwargs.iter().all(|(k, _)| names.contains(k))
+            } else {
+                kwargs.is_empty() && args.len() == names.len()
+            };
+            if !fits {
+                continue;
+            }
+            let lookup = |param: &str| -> Option<String> {
+                if args.is_empty() {
+                    kwargs
+                        .iter()
+                        .find(|(k, _)| *k == param)
+                        .map(|(_, v)| v.clone())
+                } else {
+                    names
+                        .iter()
+                        .position(|n| *n == param)
+                        .and_then(|i| args.get(i).cloned())
+                }
+            };
+            if let Some(path) = route.pattern.reverse(&lookup) {
+                return Ok(path);
+            }
+        }
+        let given = if args.is_empty() {
+            format!(
+                "keyword arguments {{{}}}",
+                kwargs
+                    .iter()
+                    .map(|(k, v)| format!("'{k}': '{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("arguments ({})", args.join(", "))
+        };
+        let tried: Vec<String> = candidates
+            .iter()
+            .map(|r| format!("'{}'", r.pattern.route()))
+            .collect();
+        Err(NoReverseMatch(format!(
+            "Reverse for '{name}' with {given} not found. {} pattern(s) tried: [{}]",
+            tried.len(),
+            tried.join(", ")
+        )))
+    }
+
+    /// Names used by more than one route (reported by `check`).
+    pub fn duplicate_names(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+        for name in self.routes.iter().filter_map(|r| r.name.as_deref()) {
+            *seen.entry(name).or_default() += 1;
+        }
+        seen.into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+}
+
+fn flatten(
+    patterns: Vec<Pattern>,
+    prefix: &str,
+    namespaces: &[String],
+    out: &mut Vec<ResolvedRoute>,
+) -> Result<(), PatternError> {
+    for p in patterns {
+        let full = format!("{prefix}{}", p.route);
+        match p.target {
+            Target::View(view) => {
+                let pattern = RoutePattern::parse(&full)?;
+                let name = p.name.map(|n| {
+                    let mut parts = namespaces.to_vec();
+                    parts.push(n);
+                    parts.join(":")
+                });
+                out.push(ResolvedRoute {
+                    pattern,
+                    name,
+                    view: *view,
+                });
+            }
+            Target::Include(Urls {
+                namespace,
+                patterns,
+            }) => {
+                // Check the prefix on its own so an error names the route the user wrote.
+                RoutePattern::parse(&full)?;
+                let mut ns = namespaces.to_vec();
+                ns.extend(namespace);
+                flatten(patterns, &full, &ns, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+static CURRENT: RwLock<Option<Arc<Resolver>>> = RwLock::new(None);
+
+pub(crate) fn set_current(resolver: Arc<Resolver>) {
+    if let Ok(mut slot) = CURRENT.write() {
+        *slot = Some(resolver);
+    }
+}
+
+/// Reverses a route name of the running project, as Django's `reverse()`.
+///
+/// `kwargs` are the route's parameters by name. Works once the project's site is built
+/// (in a view, a command or a test client).
+///
+/// ```no_run
+/// let url = roan::urls::reverse("blog:detail", &[("id", "3")]).unwrap();
+/// assert_eq!(url, "/blog/3/");
+/// ```
+pub fn reverse(name: &str, kwargs: &[(&str, &str)]) -> Result<String, NoReverseMatch> {
+    let resolver = CURRENT
+        .read()
+        .ok()
+        .and_then(|slot| slot.clone())
+        .ok_or_else(|| {
+            NoReverseMatch("no URL configuration is loaded yet (build the site first)".into())
+        })?;
+    let kwargs: Vec<(&str, String)> = kwargs.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    resolver.reverse(name, &[], &kwargs)
+}
