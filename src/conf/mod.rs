@@ -221,6 +221,11 @@ impl Settings {
     /// A value is masked when its name contains PASSWORD, TOKEN, KEY, SECRET (as Django does),
     /// and the password inside a database URL is masked too.
     pub fn masked_pairs(&self) -> Vec<(String, String)> {
+        self.pairs(true)
+    }
+
+    /// Settings as `(name, TOML value)` pairs, in `SETTING_NAMES` order; `masked` hides secrets.
+    pub fn pairs(&self, masked: bool) -> Vec<(String, String)> {
         let value = match toml::Value::try_from(self) {
             Ok(toml::Value::Table(t)) => t,
             _ => return Vec::new(),
@@ -228,9 +233,14 @@ impl Settings {
         SETTING_NAMES
             .iter()
             .filter_map(|name| {
-                value
-                    .get(*name)
-                    .map(|v| (name.to_string(), mask_value(name, v).to_string()))
+                value.get(*name).map(|v| {
+                    let shown = if masked {
+                        mask_value(name, v)
+                    } else {
+                        v.clone()
+                    };
+                    (name.to_string(), shown.to_string())
+                })
             })
             .collect()
     }

@@ -35,13 +35,66 @@ fn classify(root: &Path, path: &Path) -> Change {
             Change::None
         };
     }
-    if rel == Path::new("Cargo.toml") || rel == Path::new("Cargo.lock") {
+    // Cargo.lock is left out: cargo itself rewrites it while building.
+    if rel == Path::new("Cargo.toml") {
         return Change::Rebuild;
     }
     if rel == Path::new("settings.toml") {
         return Change::Restart;
     }
     Change::None
+}
+
+/// Modification time and size of each file a change of which means a rebuild (`src/**/*.rs`,
+/// `src/**/*.toml`, `Cargo.toml`) or a restart (`settings.toml`). Editors and cargo send many
+/// events per save; only a real difference here acts.
+type Stamps = std::collections::BTreeMap<PathBuf, (std::time::SystemTime, u64)>;
+
+fn stamps(root: &Path) -> Stamps {
+    let mut out = Stamps::new();
+    let mut stack = vec![root.join("src")];
+    let mut files = vec![root.join("Cargo.toml"), root.join("settings.toml")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if classify(root, &path) != Change::None {
+                files.push(path);
+            }
+        }
+    }
+    for f in files {
+        if let Ok(meta) = std::fs::metadata(&f) {
+            out.insert(
+                f,
+                (meta.modified().unwrap_or(std::time::UNIX_EPOCH), meta.len()),
+            );
+        }
+    }
+    out
+}
+
+/// What changed between two snapshots, and the first file that did.
+fn diff(root: &Path, old: &Stamps, new: &Stamps) -> (Change, Option<PathBuf>) {
+    let mut change = Change::None;
+    let mut first = None;
+    let changed = new
+        .iter()
+        .filter(|(p, s)| old.get(*p) != Some(s))
+        .map(|(p, _)| p)
+        .chain(old.keys().filter(|p| !new.contains_key(*p)));
+    for p in changed {
+        let c = classify(root, p);
+        if c > change {
+            change = c;
+            first = Some(p.clone());
+        }
+    }
+    (change, first)
 }
 
 /// Runs the development server with autoreload until Ctrl-C; returns the exit code.
@@ -81,11 +134,13 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
     let mut exe = None;
     let mut server: Option<Child> = None;
     let mut pending = Change::Rebuild;
+    let mut seen = stamps(&project.root);
     loop {
         if stop.load(Ordering::Relaxed) {
             break;
         }
         if pending == Change::Rebuild {
+            seen = stamps(&project.root);
             match build::build(project) {
                 Ok(path) => {
                     let _ = std::fs::remove_file(&error_file);
@@ -127,18 +182,17 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
         }
         // Wait for changes, then gather what else arrives within a short quiet period.
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(first) => {
-                let mut change = classify(&project.root, &first);
-                while let Ok(p) = rx.recv_timeout(Duration::from_millis(150)) {
-                    change = change.max(classify(&project.root, &p));
+            Ok(_) => {
+                while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+                let now = stamps(&project.root);
+                let (change, file) = diff(&project.root, &seen, &now);
+                if change == Change::Restart {
+                    seen = now;
                 }
-                if change != Change::None {
+                if let Some(file) = file {
                     eprintln!(
                         "roan: {} changed, {}",
-                        first
-                            .strip_prefix(&project.root)
-                            .unwrap_or(&first)
-                            .display(),
+                        file.strip_prefix(&project.root).unwrap_or(&file).display(),
                         if change == Change::Rebuild {
                             "rebuilding"
                         } else {
@@ -198,6 +252,7 @@ mod tests {
             Change::Rebuild
         );
         assert_eq!(classify(root, Path::new("/p/Cargo.toml")), Change::Rebuild);
+        assert_eq!(classify(root, Path::new("/p/Cargo.lock")), Change::None);
         assert_eq!(
             classify(root, Path::new("/p/settings.toml")),
             Change::Restart

@@ -14,6 +14,30 @@ use minijinja::{Environment, Error, ErrorKind, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Escapes as Django does (`& < > " '`), leaving `/` alone so URLs stay readable.
+fn django_escape(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), Error> {
+    if *state.auto_escape() != minijinja::AutoEscape::Html || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#x27;"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_str(&escaped).map_err(Error::from)
+}
+
 /// The template engine of a site; cheap to clone.
 #[derive(Clone)]
 pub struct Templates {
@@ -37,6 +61,7 @@ impl Templates {
         env.set_auto_reload(settings.debug);
         env.set_debug(settings.debug);
         filters::register(&mut env);
+        env.set_formatter(django_escape);
         let static_url = settings.static_url.clone();
         env.add_function("static", move |path: &str| -> Value {
             Value::from_safe_string(format!("{static_url}{}", path.trim_start_matches('/')))

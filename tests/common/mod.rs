@@ -100,11 +100,17 @@ impl Server {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("server exited ({status}) before answering:\n{}", self.log_text());
+                panic!(
+                    "server exited ({status}) before answering:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        panic!("server did not answer within {timeout:?}:\n{}", self.log_text());
+        panic!(
+            "server did not answer within {timeout:?}:\n{}",
+            self.log_text()
+        );
     }
 
     pub fn log_text(&self) -> String {
@@ -159,12 +165,24 @@ impl Response {
 
 /// One HTTP/1.1 request with `Connection: close`; `path` is sent as given (raw bytes allowed).
 pub fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
-    http_raw(port, format!("{method} {path} HTTP/1.1").as_bytes(), headers, body)
+    http_raw(
+        port,
+        format!("{method} {path} HTTP/1.1").as_bytes(),
+        headers,
+        body,
+    )
 }
 
 /// As [`http`], with the request line given as raw bytes.
 pub fn http_raw(port: u16, request_line: &[u8], headers: &[(&str, &str)], body: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        // Not listening (e.g. while a server restarts): status 0.
+        return Response {
+            status: 0,
+            headers: Vec::new(),
+            body: String::new(),
+        };
+    };
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("timeout");
@@ -200,7 +218,11 @@ fn parse_response(raw: &[u8]) -> Response {
     let chunked = headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body = if chunked { dechunk(body) } else { body.to_string() };
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     Response {
         status,
         headers,
@@ -211,7 +233,9 @@ fn parse_response(raw: &[u8]) -> Response {
 fn dechunk(mut body: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = body.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if n == 0 || rest.len() < n {
             break;
         }
@@ -236,7 +260,11 @@ pub fn eventually(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
 /// Replaces `from` with `to` in a file, asserting `from` was there.
 pub fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read file to edit");
-    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    assert!(
+        text.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
     std::fs::write(path, text.replace(from, to)).expect("write edited file");
 }
 
@@ -250,7 +278,11 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p.clone());
             }
-            let bytes = if p.is_file() { std::fs::read(&p).unwrap_or_default() } else { Vec::new() };
+            let bytes = if p.is_file() {
+                std::fs::read(&p).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             out.push((p, bytes));
         }
     }

@@ -28,10 +28,14 @@ impl Command for DiffSettings {
         let settings = ctx.settings()?;
         let defaults: Settings = toml::from_str("")
             .map_err(|e| CommandError::new(format!("roan's defaults do not parse: {e}")))?;
-        let default_pairs = defaults.masked_pairs();
+        let default_pairs = defaults.pairs(false);
         let all = args.get_flag("all");
-        for (name, value) in settings.masked_pairs() {
-            let differs = !default_pairs.contains(&(name.clone(), value.clone()));
+        for ((name, raw), (_, value)) in settings
+            .pairs(false)
+            .into_iter()
+            .zip(settings.masked_pairs())
+        {
+            let differs = !default_pairs.contains(&(name.clone(), raw));
             if all {
                 println!("{name} = {value}{}", if differs { "  ###" } else { "" });
             } else if differs {

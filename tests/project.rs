@@ -1,0 +1,265 @@
+//! End to end: generate a project and an app, build them, run the server and talk HTTP to it.
+
+mod common;
+
+use common::*;
+
+const VIEWS_EXTRA: &str = r#"
+/// A post page: the int converter turns the URL part into a number.
+pub async fn detail(roan::Path(id): roan::Path<i64>) -> String {
+    format!("post number {id}")
+}
+
+/// A view that fails.
+pub async fn boom() -> roan::Result<Response> {
+    Err(roan::Error::other(std::io::Error::other("the kaboom detail")))
+}
+
+/// A view that panics.
+pub async fn panics() -> &'static str {
+    panic!("the panic detail")
+}
+
+/// A view that raises Http404 with its own message.
+pub async fn missing() -> roan::Result<Response> {
+    Err(roan::Error::not_found("no such post here"))
+}
+"#;
+
+#[test]
+fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
+    let dir = workdir("project");
+    let p = new_project(&dir, "e2e_site");
+    let secret = std::fs::read_to_string(p.join("settings.toml"))
+        .unwrap()
+        .parse::<toml::Table>()
+        .unwrap()["SECRET_KEY"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A new project: the welcome page, and a debug 404 that lists no patterns.
+    {
+        let server = Server::start(&p, &["--noreload"], &[]);
+        let home = server.get("/");
+        assert_eq!(home.status, 200, "{}", server.log_text());
+        assert!(
+            home.body.contains("The install worked successfully"),
+            "{}",
+            home.body
+        );
+        let missing = server.get("/nope/");
+        assert_eq!(missing.status, 404);
+        assert!(missing.body.contains("Page not found"));
+        let css = server.get("/static/css/site.css");
+        assert_eq!(css.status, 200);
+        assert!(css.body.contains("font-family"));
+        let log = server.log_text();
+        assert!(
+            log.contains("\"GET / HTTP/1.1\" 200"),
+            "Django-style log line: {log}"
+        );
+    }
+
+    // An app with routes of every kind.
+    let out = run(&p, &["startapp", "blog"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let views = p.join("src/blog/views.rs");
+    let mut v = std::fs::read_to_string(&views).unwrap();
+    v.push_str(VIEWS_EXTRA);
+    std::fs::write(&views, v).unwrap();
+    edit(
+        &p.join("src/blog/urls.rs"),
+        r#"vec![path("", views::index).name("index")]"#,
+        r#"vec![
+        path("", views::index).name("index"),
+        path("post/<int:id>/", views::detail).name("detail"),
+        path("boom/", views::boom).name("boom"),
+        path("panic/", views::panics).name("panic"),
+        path("missing/", views::missing).name("missing"),
+    ]"#,
+    );
+    edit(
+        &p.join("templates/blog/index.html"),
+        "{% endblock %}",
+        "<a id=\"detail\" href=\"{{ url('blog:detail', id=7) }}\">seven</a>\n\
+         <p id=\"f\">{{ 'Hello World'|slugify }} {{ 3|pluralize }}</p>\n{% endblock %}",
+    );
+
+    let check = run(&p, &["check"]);
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(text(&check).contains("no issues"));
+
+    {
+        let server = Server::start(&p, &["--noreload"], &[]);
+        let index = server.get("/blog/");
+        assert_eq!(index.status, 200, "{}\n{}", index.body, server.log_text());
+        assert!(
+            index.body.contains("href=\"/blog/post/7/\""),
+            "reversed URL: {}",
+            index.body
+        );
+        assert!(
+            index.body.contains("hello-world s"),
+            "filters: {}",
+            index.body
+        );
+        assert!(
+            index.body.contains("/static/css/site.css"),
+            "static(): {}",
+            index.body
+        );
+
+        let detail = server.get("/blog/post/7/");
+        assert_eq!(detail.status, 200);
+        assert_eq!(detail.body, "post number 7");
+
+        // A value the converter rejects is a 404 listing the patterns tried (DEBUG).
+        let bad = server.get("/blog/post/abc/");
+        assert_eq!(bad.status, 404);
+        assert!(
+            bad.body.contains("blog/post/&lt;int:id&gt;/"),
+            "{}",
+            bad.body
+        );
+        assert!(bad.body.contains("blog:detail"), "{}", bad.body);
+
+        // APPEND_SLASH keeps the query string.
+        let slash = server.get("/blog/post/7?x=1");
+        assert_eq!(slash.status, 301);
+        assert_eq!(slash.header("location"), Some("/blog/post/7/?x=1"));
+
+        let gone = server.get("/blog/missing/");
+        assert_eq!(gone.status, 404);
+        assert!(gone.body.contains("no such post here"));
+
+        for (path, detail) in [
+            ("/blog/boom/", "the kaboom detail"),
+            ("/blog/panic/", "the panic detail"),
+        ] {
+            let r = server.get_with(path, &[("Cookie", "sessionid=cookie-secret-value")]);
+            assert_eq!(r.status, 500, "{path}");
+            assert!(r.body.contains(detail), "{path}: {}", r.body);
+            assert!(r.body.contains("SECRET_KEY"), "settings listed");
+            assert!(!r.body.contains(&secret), "{path}: the secret key is shown");
+            assert!(
+                !r.body.contains("cookie-secret-value"),
+                "{path}: cookie shown"
+            );
+            assert!(r.body.contains("********************"));
+        }
+        // Malformed paths are refused, never a 500.
+        assert_eq!(server.get("/blog/%00/").status, 400);
+        assert_eq!(server.get("/blog/%ff%fe/").status, 400);
+    }
+
+    // Without DEBUG: plain pages, nothing internal.
+    {
+        let server = Server::start(&p, &["--noreload"], &[("DEBUG", "false")]);
+        let missing = server.get("/blog/post/abc/");
+        assert_eq!(missing.status, 404);
+        assert!(missing.body.contains("Not Found"), "{}", missing.body);
+        assert!(
+            !missing.body.contains("int:id"),
+            "patterns leaked: {}",
+            missing.body
+        );
+        for path in ["/blog/boom/", "/blog/panic/"] {
+            let r = server.get(path);
+            assert_eq!(r.status, 500);
+            assert!(r.body.contains("Server Error (500)"), "{}", r.body);
+            assert!(
+                !r.body.contains("detail") && !r.body.contains(&secret),
+                "{}",
+                r.body
+            );
+        }
+        assert!(
+            server.log_text().contains("the kaboom detail"),
+            "the error is logged"
+        );
+        // The project overrides the plain 404 page with its own template.
+        std::fs::write(p.join("templates/404.html"), "custom not-found page").unwrap();
+        let r = server.get("/nothing/here/");
+        assert_eq!(r.status, 404);
+        // Production caches templates: the override needs a restart, which the next block does.
+        let _ = r;
+    }
+    {
+        let server = Server::start(&p, &["--noreload"], &[("DEBUG", "false")]);
+        let r = server.get("/nothing/here/");
+        assert_eq!(r.body, "custom not-found page");
+    }
+
+    // Settings errors stop the start with the place and the fix.
+    let settings = p.join("settings.toml");
+    let good = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        good.replace("APPEND_SLASH = true", "APPEND_SLSH = true"),
+    )
+    .unwrap();
+    let out = run(&p, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = text(&out);
+    assert!(
+        msg.contains("settings.toml:") && msg.contains("APPEND_SLSH"),
+        "{msg}"
+    );
+    assert!(msg.contains("did you mean `APPEND_SLASH`"), "{msg}");
+    std::fs::write(&settings, &good).unwrap();
+    let out = roan(&p)
+        .args(["check"])
+        .env("DEBUG", "false")
+        .env("SECRET_KEY", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("SECRET_KEY"), "{}", text(&out));
+
+    // diffsettings masks the secret.
+    let out = run(&p, &["diffsettings"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("SECRET_KEY = \"********************\""),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains(&secret));
+
+    // `roan --help` in a project lists the project's commands.
+    let out = run(&p, &["--help"]);
+    let help = text(&out);
+    for cmd in ["runserver", "check", "diffsettings", "startapp"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+
+    // The project's own tests (the app skeleton's tests.rs uses the test client) pass.
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .arg("test")
+        .current_dir(&p)
+        .env("CARGO_TARGET_DIR", shared_target())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo test in the project failed:\n{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("index_page_is_served ... ok"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn exit_codes_and_arguments_pass_through() {
+    let dir = workdir("passthrough");
+    let p = new_project(&dir, "pass_site");
+    let out = run(&p, &["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = run(&p, &["runserver", "not-a-port", "--noreload"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not a valid port"), "{}", text(&out));
+}
