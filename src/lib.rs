@@ -33,7 +33,8 @@ pub mod urls;
 
 pub use apps::{App, Project};
 pub use http::{
-    Db, Error, HttpRequest, JsonResponse, Path, Result, get_object_or_404, redirect, render,
+    Db, Error, HttpRequest, JsonResponse, Path, Result, get_object_or_404, redirect, redirect_to,
+    render,
 };
 pub use management::manage;
 pub use minijinja::context;

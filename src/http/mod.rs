@@ -7,7 +7,7 @@ mod shortcuts;
 
 pub use error::{Error, ErrorReport, Result};
 pub use request::{Db, HttpRequest, Path};
-pub use shortcuts::{get_object_or_404, redirect, render};
+pub use shortcuts::{get_object_or_404, redirect, redirect_to, render};
 
 /// A JSON response (Django's `JsonResponse`): axum's `Json`.
 ///

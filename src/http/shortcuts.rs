@@ -40,7 +40,21 @@ pub fn redirect(request: &HttpRequest, to: &str) -> Result<Response, Error> {
     } else {
         request.reverse(to, &[])?
     };
-    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+    Ok(redirect_to(&location))
+}
+
+/// A 302 to a literal URL (no reversing); for use where no request is at hand.
+///
+/// ```
+/// let response = roan::redirect_to("/done/");
+/// assert_eq!(response.status(), 302);
+/// ```
+pub fn redirect_to(location: &str) -> Response {
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
 }
 
 /// Fetches a row by primary key or answers 404.

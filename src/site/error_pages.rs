@@ -144,7 +144,7 @@ fn debug_500(
             settings => site.settings().masked_pairs(),
             project_name => site.project_name(),
             roan_version => env!("CARGO_PKG_VERSION"),
-            rust_version => option_env!("CARGO_PKG_RUST_VERSION").unwrap_or(""),
+            rust_version => format!("{} or newer", env!("CARGO_PKG_RUST_VERSION")),
         },
     )
 }

@@ -1,0 +1,188 @@
+//! The test client and the request pipeline, in-process: routing, converters, forms, redirects,
+//! cookies and error pages.
+
+use axum::Form;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use roan::test::Client;
+use roan::urls::{Pattern, Urls, include, path};
+use roan::{HttpRequest, Path};
+use std::path::PathBuf;
+
+fn project_dir(debug: bool) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("client-{debug}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::write(
+        d.join("settings.toml"),
+        format!("SECRET_KEY = \"client-test-secret\"\nDEBUG = {debug}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("templates/hello.html"),
+        "Hello {{ who }} from {{ request.path }} ({{ request.GET.q }})",
+    )
+    .unwrap();
+    d
+}
+
+#[derive(serde::Deserialize)]
+struct Note {
+    title: String,
+}
+
+async fn hello(request: HttpRequest) -> roan::Result<Response> {
+    roan::render(&request, "hello.html", roan::context! { who => "roan" })
+}
+
+async fn by_slug(Path((year, slug)): Path<(i64, String)>) -> String {
+    format!("{year}/{slug}")
+}
+
+async fn create(Form(note): Form<Note>) -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            format!("last={}; Path=/; HttpOnly", note.title),
+        )],
+        roan::redirect_to("/notes/done/"),
+    )
+        .into_response()
+}
+
+async fn done(request: HttpRequest) -> String {
+    let cookie = request
+        .headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    format!("done with cookie [{cookie}]")
+}
+
+async fn to_named(request: HttpRequest) -> roan::Result<Response> {
+    roan::redirect(&request, "notes:done")
+}
+
+async fn json() -> roan::JsonResponse<serde_json::Value> {
+    roan::JsonResponse(serde_json::json!({"ok": true}))
+}
+
+async fn db_ping(roan::Db(db): roan::Db) -> roan::Result<String> {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT 1 + 1 AS two",
+        ))
+        .await?
+        .ok_or_else(|| roan::Error::not_found("no row"))?;
+    let two: i32 = row.try_get("", "two")?;
+    Ok(format!("db says {two}"))
+}
+
+fn urls() -> Vec<Pattern> {
+    vec![
+        path("hello/", hello).name("hello"),
+        path("archive/<int:year>/<slug:slug>/", by_slug).name("archive"),
+        path("json/", get(json)),
+        path("db/", db_ping),
+        path(
+            "notes/",
+            include(Urls::app(
+                "notes",
+                vec![
+                    path("", axum::routing::post(create)).name("create"),
+                    path("done/", done).name("done"),
+                    path("go/", to_named),
+                ],
+            )),
+        ),
+    ]
+}
+
+fn project(debug: bool) -> roan::Project {
+    roan::Project::new("client_test", project_dir(debug)).urls(urls)
+}
+
+#[tokio::test]
+async fn routes_converters_and_templates() {
+    let client = Client::new(project(true)).await;
+    let r = client.get("/hello/?q=search").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text(), "Hello roan from /hello/ (search)");
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+
+    assert_eq!(
+        client.reverse("archive", &[("year", "2024"), ("slug", "a-b")]),
+        "/archive/2024/a-b/"
+    );
+    assert_eq!(client.get("/archive/2024/a-b/").await.text(), "2024/a-b");
+    assert_eq!(client.get("/archive/20x4/a-b/").await.status(), 404);
+    assert_eq!(client.get("/archive/2024/a%20b/").await.status(), 404);
+
+    let r = client.get("/json/").await;
+    assert_eq!(r.json::<serde_json::Value>().unwrap()["ok"], true);
+    // A method the view does not accept.
+    let r = client.post("/json/", &[]).await;
+    assert_eq!(r.status(), 405);
+}
+
+#[tokio::test]
+async fn forms_redirects_and_cookies() {
+    let client = Client::new(project(true)).await.follow_redirects(true);
+    let r = client.post("/notes/", &[("title", "first")]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text(), "done with cookie [last=first]");
+    assert_eq!(r.redirect_chain().len(), 1);
+    assert_eq!(r.redirect_chain()[0].0, "/notes/done/");
+
+    let client = Client::new(project(true)).await;
+    let r = client.get("/notes/go/").await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(r.header("location"), Some("/notes/done/"));
+    // APPEND_SLASH
+    let r = client.get("/hello?x=1").await;
+    assert_eq!(r.status(), 301);
+    assert_eq!(r.header("location"), Some("/hello/?x=1"));
+}
+
+#[tokio::test]
+async fn each_client_has_a_working_database() {
+    let client = Client::new(project(true)).await;
+    assert_eq!(client.get("/db/").await.text(), "db says 2");
+}
+
+#[tokio::test]
+async fn error_pages_with_and_without_debug() {
+    let debug = Client::new(project(true)).await;
+    let r = debug.get("/missing/").await;
+    assert_eq!(r.status(), 404);
+    assert!(
+        r.text()
+            .contains("archive/&lt;int:year&gt;/&lt;slug:slug&gt;/"),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("notes:done"));
+
+    let plain = Client::new(project(false)).await;
+    let r = plain.get("/missing/").await;
+    assert_eq!(r.status(), 404);
+    assert!(r.text().contains("Not Found"));
+    assert!(!r.text().contains("archive"));
+}
+
+#[tokio::test]
+async fn the_welcome_page_shows_only_without_urls() {
+    let empty = roan::Project::new("fresh", project_dir(true));
+    let client = Client::new(empty).await;
+    let r = client.get("/").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().contains("The install worked successfully"));
+    let with_urls = Client::new(project(true)).await;
+    assert_eq!(with_urls.get("/").await.status(), 404);
+}
