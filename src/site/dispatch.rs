@@ -41,7 +41,12 @@ async fn dispatch(State(site): State<Site>, mut request: Request) -> Response {
     let info = RequestInfo {
         method: request.method().clone(),
         uri: request.uri().clone(),
-        headers: request.headers().clone(),
+        // Only the DEBUG error page shows the headers; production does not copy them.
+        headers: if site.settings().debug {
+            request.headers().clone()
+        } else {
+            HeaderMap::new()
+        },
     };
     let mut response = route(&site, &mut request, &info).await;
     if let Some(report) = response.extensions_mut().remove::<ErrorReport>() {
@@ -115,6 +120,17 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
 }
 
 fn log_request(info: &RequestInfo, response: &Response) {
+    let status = response.status();
+    let enabled = if status.is_server_error() {
+        tracing::enabled!(target: "roan::request", tracing::Level::ERROR)
+    } else if status.is_client_error() {
+        tracing::enabled!(target: "roan::request", tracing::Level::WARN)
+    } else {
+        tracing::enabled!(target: "roan::request", tracing::Level::INFO)
+    };
+    if !enabled {
+        return;
+    }
     let size = response
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -131,11 +147,11 @@ fn log_request(info: &RequestInfo, response: &Response) {
         "[{when}] \"{} {} HTTP/1.1\" {} {size}",
         info.method,
         info.uri,
-        response.status().as_u16()
+        status.as_u16()
     );
-    if response.status().is_server_error() {
+    if status.is_server_error() {
         tracing::error!(target: "roan::request", "{line}");
-    } else if response.status().is_client_error() {
+    } else if status.is_client_error() {
         tracing::warn!(target: "roan::request", "{line}");
     } else {
         tracing::info!(target: "roan::request", "{line}");
