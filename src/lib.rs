@@ -32,6 +32,8 @@ pub mod test;
 pub mod urls;
 
 pub use apps::{App, Project};
+/// clap, for apps that add management commands (`roan::clap::Command`).
+pub use clap;
 pub use http::{
     Db, Error, HttpRequest, JsonResponse, Path, Result, get_object_or_404, redirect, redirect_to,
     render,

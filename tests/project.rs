@@ -26,6 +26,35 @@ pub async fn missing() -> roan::Result<Response> {
 }
 "#;
 
+const APP_COMMAND: &str = r#"
+/// `roan publish TITLE`: an app's own command.
+pub struct Publish;
+
+impl roan::management::Command for Publish {
+    fn name(&self) -> &'static str {
+        "publish"
+    }
+    fn about(&self) -> &'static str {
+        "Publish a post (added by the blog app)"
+    }
+    fn configure(&self, cmd: roan::clap::Command) -> roan::clap::Command {
+        cmd.arg(roan::clap::Arg::new("title").required(true))
+    }
+    fn handle(
+        &self,
+        _ctx: &roan::management::CommandContext,
+        args: &roan::clap::ArgMatches,
+    ) -> Result<(), roan::management::CommandError> {
+        let title = args.get_one::<String>("title").cloned().unwrap_or_default();
+        if title == "fail" {
+            return Err(roan::management::CommandError::with_code("refused to publish", 3));
+        }
+        println!("published {title}");
+        Ok(())
+    }
+}
+"#;
+
 #[test]
 fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
     let dir = workdir("project");
@@ -59,6 +88,9 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
             log.contains("\"GET / HTTP/1.1\" 200"),
             "Django-style log line: {log}"
         );
+        let mut server = server;
+        let status = server.stop().expect("the server stops on SIGTERM");
+        assert!(status.success(), "graceful shutdown exits 0: {status}");
     }
 
     // An app with routes of every kind.
@@ -85,6 +117,15 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         "<a id=\"detail\" href=\"{{ url('blog:detail', id=7) }}\">seven</a>\n\
          <p id=\"f\">{{ 'Hello World'|slugify }} {{ 3|pluralize }}</p>\n{% endblock %}",
     );
+
+    // An app adds its own management command.
+    let mut app_mod = std::fs::read_to_string(p.join("src/blog/mod.rs")).unwrap();
+    app_mod = app_mod.replace(
+        "roan::App::new(\"blog\")",
+        "roan::App::new(\"blog\").command(Publish)",
+    );
+    app_mod.push_str(APP_COMMAND);
+    std::fs::write(p.join("src/blog/mod.rs"), app_mod).unwrap();
 
     let check = run(&p, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
@@ -230,9 +271,23 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
     // `roan --help` in a project lists the project's commands.
     let out = run(&p, &["--help"]);
     let help = text(&out);
-    for cmd in ["runserver", "check", "diffsettings", "startapp"] {
+    for cmd in ["runserver", "check", "diffsettings", "startapp", "publish"] {
         assert!(help.contains(cmd), "{help}");
     }
+    assert!(help.contains("added by the blog app"), "{help}");
+    let out = run(&p, &["publish", "Hello world"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "published Hello world"
+    );
+    let out = run(&p, &["publish", "fail"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the exit code passes through: {}",
+        text(&out)
+    );
 
     // The project's own tests (the app skeleton's tests.rs uses the test client) pass.
     let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -26,13 +26,21 @@ pub enum BuildError {
 /// `target/` when `ROAN_SHARED_TARGET=0`; otherwise one directory shared by all projects under
 /// the user's cache directory, so dependencies compile once.
 pub fn target_dir(project: &ProjectDir) -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+    choose_target_dir(project, |name| std::env::var(name).ok(), dirs::cache_dir())
+}
+
+fn choose_target_dir(
+    project: &ProjectDir,
+    var: impl Fn(&str) -> Option<String>,
+    cache: Option<PathBuf>,
+) -> PathBuf {
+    if let Some(dir) = var("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    let shared = std::env::var("ROAN_SHARED_TARGET")
+    let shared = var("ROAN_SHARED_TARGET")
         .map(|v| !matches!(v.as_str(), "0" | "false" | "no" | "off"))
         .unwrap_or(true);
-    match dirs::cache_dir() {
+    match cache {
         Some(cache) if shared => cache.join("roan").join("target"),
         _ => project.root.join("target"),
     }
@@ -157,4 +165,50 @@ pub fn strip_ansi(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_dir_precedence() {
+        let p = ProjectDir {
+            root: PathBuf::from("/p"),
+            name: "p".into(),
+        };
+        let cache = Some(PathBuf::from("/home/u/.cache"));
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            choose_target_dir(&p, env(&[]), cache.clone()),
+            PathBuf::from("/home/u/.cache/roan/target")
+        );
+        assert_eq!(
+            choose_target_dir(&p, env(&[("CARGO_TARGET_DIR", "/t")]), cache.clone()),
+            PathBuf::from("/t")
+        );
+        assert_eq!(
+            choose_target_dir(&p, env(&[("ROAN_SHARED_TARGET", "0")]), cache.clone()),
+            PathBuf::from("/p/target")
+        );
+        assert_eq!(
+            choose_target_dir(&p, env(&[]), None),
+            PathBuf::from("/p/target")
+        );
+    }
+
+    #[test]
+    fn colours_are_stripped() {
+        assert_eq!(
+            strip_ansi("\u{1b}[1m\u{1b}[38;5;9merror\u{1b}[0m: x"),
+            "error: x"
+        );
+    }
 }
