@@ -179,3 +179,28 @@ fn startapp_without_markers_prints_the_lines_to_add() {
     );
     assert!(p.join("src/shop/views.rs").is_file());
 }
+
+#[test]
+fn roan_path_chooses_the_checkout_to_depend_on() {
+    let dir = workdir("roanpath");
+    let here = env!("CARGO_MANIFEST_DIR");
+    let out = run(&dir, &["startproject", "pathsite", "--roan-path", here]);
+    assert!(out.status.success(), "{}", text(&out));
+    let cargo = std::fs::read_to_string(dir.join("pathsite/Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains(&format!("roan = {{ path = \"{here}\" }}")),
+        "{cargo}"
+    );
+
+    std::fs::create_dir_all(dir.join("not_roan")).unwrap();
+    let out = run(
+        &dir,
+        &["startproject", "other", "--roan-path", "no/such/dir"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no/such/dir"), "{}", text(&out));
+    let out = run(&dir, &["startproject", "other2", "--roan-path", "not_roan"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no roan package"), "{}", text(&out));
+    assert!(!dir.join("other").exists() && !dir.join("other2").exists());
+}

@@ -76,7 +76,12 @@ pub fn startproject(opts: &StartProject, cwd: &Path) -> Result<PathBuf, Scaffold
 fn roan_dependency(explicit: Option<&Path>) -> Result<String, ScaffoldError> {
     let checkout = match explicit {
         Some(p) => {
-            let p = std::fs::canonicalize(p).map_err(ScaffoldError::io(p))?;
+            let p = std::fs::canonicalize(p).map_err(|e| {
+                ScaffoldError::InvalidName(format!(
+                    "--roan-path {}: {e}; give the directory of a roan checkout",
+                    p.display()
+                ))
+            })?;
             if !is_roan_checkout(&p) {
                 return Err(ScaffoldError::InvalidName(format!(
                     "--roan-path {}: no roan package there (its Cargo.toml must say name = \"roan\")",
