@@ -1,7 +1,9 @@
 //! The project and its installed apps: what `roan::manage` runs.
 
 use crate::conf::{Settings, SettingsError};
+use crate::db::ModelState;
 use crate::management::Command;
+use crate::migrations::Migration;
 use crate::urls::Pattern;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,6 +20,9 @@ pub struct App {
     templates_dir: Option<PathBuf>,
     static_dir: Option<PathBuf>,
     commands: Vec<Arc<dyn Command>>,
+    models: Vec<ModelState>,
+    migrations: Option<fn() -> Vec<Migration>>,
+    migrations_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -28,7 +33,48 @@ impl App {
             templates_dir: None,
             static_dir: None,
             commands: Vec::new(),
+            models: Vec::new(),
+            migrations: None,
+            migrations_dir: None,
         }
+    }
+
+    /// Registers a model: a sea-orm entity of this app.
+    ///
+    /// ```ignore
+    /// roan::App::new("blog").model::<models::post::Entity>()
+    /// ```
+    pub fn model<E: sea_orm::EntityTrait + Default>(mut self) -> App {
+        let model = crate::db::model_of::<E>(&self.label);
+        self.models.push(model);
+        self
+    }
+
+    /// The app's migrations (the `all` function of its `migrations` module).
+    pub fn migrations(mut self, migrations: fn() -> Vec<Migration>) -> App {
+        self.migrations = Some(migrations);
+        self
+    }
+
+    /// Where `makemigrations` writes this app's migrations [default: `src/<label>/migrations`].
+    pub fn migrations_dir(mut self, dir: impl Into<PathBuf>) -> App {
+        self.migrations_dir = Some(dir.into());
+        self
+    }
+
+    /// The registered models.
+    pub fn models(&self) -> &[ModelState] {
+        &self.models
+    }
+
+    /// The app's migrations, as listed in its migrations module.
+    pub fn migration_list(&self) -> Vec<Migration> {
+        self.migrations.map(|f| f()).unwrap_or_default()
+    }
+
+    /// Whether the app has a migrations module.
+    pub fn has_migrations(&self) -> bool {
+        self.migrations.is_some()
     }
 
     /// A directory of templates searched after the project's `TEMPLATES.DIRS`.
@@ -137,6 +183,28 @@ impl Project {
     /// Reads and validates the settings.
     pub fn load_settings(&self) -> Result<Settings, SettingsError> {
         Settings::load(&self.settings_path())
+    }
+
+    /// Every migration of every installed app.
+    pub fn migrations(&self) -> Vec<Migration> {
+        self.apps.iter().flat_map(App::migration_list).collect()
+    }
+
+    /// The state of the registered models.
+    pub fn model_state(&self) -> crate::migrations::ProjectState {
+        crate::migrations::ProjectState::from_models(
+            self.apps.iter().flat_map(|a| a.models().iter().cloned()),
+        )
+    }
+
+    /// The directory of an app's migration files.
+    pub fn migrations_dir(&self, app: &App) -> PathBuf {
+        app.migrations_dir.clone().unwrap_or_else(|| {
+            self.base_dir
+                .join("src")
+                .join(app.label())
+                .join("migrations")
+        })
     }
 
     pub(crate) fn url_patterns(&self) -> Vec<Pattern> {

@@ -23,8 +23,10 @@
 
 pub mod apps;
 pub mod conf;
+pub mod db;
 pub mod http;
 pub mod management;
+pub mod migrations;
 pub mod scaffold;
 pub mod site;
 pub mod template;

@@ -2,12 +2,20 @@
 
 mod check;
 mod diffsettings;
+mod makemigrations;
+mod migrate;
 mod runserver;
+mod showmigrations;
+mod sqlmigrate;
 mod startapp;
 
 pub use check::Check;
 pub use diffsettings::DiffSettings;
+pub use makemigrations::MakeMigrations;
+pub use migrate::Migrate;
 pub use runserver::{BUILD_ERROR_ENV, RunServer};
+pub use showmigrations::ShowMigrations;
+pub use sqlmigrate::SqlMigrate;
 pub use startapp::StartApp;
 
 use super::Command;
@@ -18,7 +26,11 @@ pub fn builtin() -> Vec<Arc<dyn Command>> {
     vec![
         Arc::new(Check),
         Arc::new(DiffSettings),
+        Arc::new(MakeMigrations),
+        Arc::new(Migrate),
         Arc::new(RunServer),
+        Arc::new(ShowMigrations),
+        Arc::new(SqlMigrate),
         Arc::new(StartApp),
     ]
 }

@@ -1,0 +1,11 @@
+//! Models: the metadata roan reads from sea-orm entities, shared by migrations and (later) the
+//! admin, forms and the shell.
+//!
+//! An app registers its entities with [`crate::App::model`]; roan derives each model's table,
+//! fields (type, null, unique, default, primary key, max length, index) and foreign keys.
+
+mod entity;
+mod meta;
+
+pub use entity::model_of;
+pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};

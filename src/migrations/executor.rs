@@ -1,0 +1,282 @@
+//! Planning and applying migrations: forwards, backwards, fake; one transaction per migration
+//! where the backend has transactional DDL (SQLite, PostgreSQL), recorded only after success.
+
+use super::graph::{Graph, Key};
+use super::{MigrationError, ProjectState, recorder, schema};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use std::collections::BTreeSet;
+
+/// What `migrate` was asked to reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every migration of every app.
+    All,
+    /// Every migration of one app (and what it depends on).
+    App(String),
+    /// A migration of an app: forwards to it, or backwards to just after it.
+    To(String, String),
+    /// Unapply every migration of an app (and what depends on it).
+    Zero(String),
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Apply a migration.
+    Apply(Key),
+    /// Unapply a migration.
+    Unapply(Key),
+}
+
+/// The steps that take the database from `applied` to `target`.
+pub fn plan(
+    graph: &Graph,
+    applied: &BTreeSet<Key>,
+    target: &Target,
+) -> Result<Vec<Step>, MigrationError> {
+    let app_exists = |app: &str| graph.ordered().iter().any(|m| m.app == app);
+    let no_app = |app: &str| {
+        MigrationError::Graph(format!(
+            "app '{app}' has no migrations; run `roan makemigrations {app}` first, or check the app label"
+        ))
+    };
+    let forwards = |wanted: BTreeSet<Key>| -> Vec<Step> {
+        graph
+            .ordered()
+            .iter()
+            .map(|m| m.key())
+            .filter(|k| wanted.contains(k) && !applied.contains(k))
+            .map(Step::Apply)
+            .collect()
+    };
+    let backwards = |remove: BTreeSet<Key>| -> Vec<Step> {
+        graph
+            .ordered()
+            .iter()
+            .rev()
+            .map(|m| m.key())
+            .filter(|k| remove.contains(k) && applied.contains(k))
+            .map(Step::Unapply)
+            .collect()
+    };
+    Ok(match target {
+        Target::All => forwards(graph.ordered().iter().map(|m| m.key()).collect()),
+        Target::App(app) => {
+            if !app_exists(app) {
+                return Err(no_app(app));
+            }
+            let mut wanted = BTreeSet::new();
+            for leaf in graph.leaves(app) {
+                wanted.extend(graph.ancestors(&(app.clone(), leaf)));
+            }
+            forwards(wanted)
+        }
+        Target::Zero(app) => {
+            if !app_exists(app) {
+                return Err(no_app(app));
+            }
+            let mut remove = BTreeSet::new();
+            for m in graph.ordered().iter().filter(|m| &m.app == app) {
+                remove.extend(graph.descendants(&m.key()));
+            }
+            backwards(remove)
+        }
+        Target::To(app, name) => {
+            let key = (app.clone(), name.clone());
+            if graph.get(&key).is_none() {
+                let known: Vec<String> = graph
+                    .ordered()
+                    .iter()
+                    .filter(|m| &m.app == app)
+                    .map(|m| m.name.clone())
+                    .collect();
+                return Err(MigrationError::Graph(format!(
+                    "app '{app}' has no migration '{name}'; it has: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            }
+            if applied.contains(&key) {
+                // Backwards: unapply what comes after `name` in this app, and its dependents.
+                let mut remove = BTreeSet::new();
+                for later in graph.descendants(&key).into_iter().filter(|k| k != &key) {
+                    remove.extend(graph.descendants(&later));
+                }
+                backwards(remove)
+            } else {
+                forwards(graph.ancestors(&key))
+            }
+        }
+    })
+}
+
+/// The SQL of one migration, per operation: `(description, statements)`.
+pub fn migration_sql(
+    graph: &Graph,
+    key: &Key,
+    applied_before: &BTreeSet<Key>,
+    backend: DbBackend,
+    backwards: bool,
+) -> Result<Vec<(String, Vec<String>)>, MigrationError> {
+    let m = graph
+        .get(key)
+        .ok_or_else(|| MigrationError::Graph(format!("no migration {}.{}", key.0, key.1)))?;
+    let mut others = applied_before.clone();
+    others.remove(key);
+    let mut states: Vec<ProjectState> = vec![graph.state(&others)?];
+    for op in &m.operations {
+        let mut next = states.last().cloned().unwrap_or_default();
+        op.state_forwards(&m.app, &mut next)
+            .map_err(|message| MigrationError::State {
+                migration: m.label(),
+                message,
+            })?;
+        states.push(next);
+    }
+    let err = |message: String| MigrationError::State {
+        migration: m.label(),
+        message,
+    };
+    let mut out = Vec::new();
+    if backwards {
+        for (i, op) in m.operations.iter().enumerate().rev() {
+            let rev = schema::reverse(op, &m.app, &states[i]).map_err(|e| {
+                MigrationError::Irreversible(format!("{} cannot be unapplied: {e}", m.label()))
+            })?;
+            let sql =
+                schema::forwards(&rev, &m.app, &states[i + 1], &states[i], backend).map_err(err)?;
+            out.push((rev.describe(), sql));
+        }
+    } else {
+        for (i, op) in m.operations.iter().enumerate() {
+            let sql =
+                schema::forwards(op, &m.app, &states[i], &states[i + 1], backend).map_err(err)?;
+            out.push((op.describe(), sql));
+        }
+    }
+    Ok(out)
+}
+
+/// Applies or unapplies one migration and records it; `fake` only records.
+pub async fn run_step(
+    db: &DatabaseConnection,
+    graph: &Graph,
+    step: &Step,
+    applied: &mut BTreeSet<Key>,
+    fake: bool,
+) -> Result<(), MigrationError> {
+    let backend = db.get_database_backend();
+    let (key, backwards) = match step {
+        Step::Apply(k) => (k, false),
+        Step::Unapply(k) => (k, true),
+    };
+    let label = format!("{}.{}", key.0, key.1);
+    let statements = if fake {
+        Vec::new()
+    } else {
+        migration_sql(graph, key, applied, backend, backwards)?
+    };
+    let sqlite = backend == DbBackend::Sqlite;
+    if sqlite {
+        db.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
+    }
+    let result = if backend == DbBackend::MySql {
+        run_plain(db, &label, &statements, key, backwards).await
+    } else {
+        run_in_transaction(db, &label, &statements, key, backwards, sqlite).await
+    };
+    if sqlite {
+        db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+    }
+    result?;
+    if backwards {
+        applied.remove(key);
+    } else {
+        applied.insert(key.clone());
+    }
+    Ok(())
+}
+
+async fn run_in_transaction(
+    db: &DatabaseConnection,
+    label: &str,
+    statements: &[(String, Vec<String>)],
+    key: &Key,
+    backwards: bool,
+    sqlite: bool,
+) -> Result<(), MigrationError> {
+    let txn = db.begin().await?;
+    for (operation, sqls) in statements {
+        for sql in sqls {
+            if let Err(source) = txn.execute_unprepared(sql).await {
+                let _ = txn.rollback().await;
+                return Err(MigrationError::Apply {
+                    migration: label.to_string(),
+                    operation: operation.clone(),
+                    sql: sql.clone(),
+                    rolled_back: true,
+                    source: Box::new(source),
+                });
+            }
+        }
+    }
+    if sqlite {
+        let broken = txn
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA foreign_key_check",
+            ))
+            .await?;
+        if let Some(row) = broken.first() {
+            let table: String = row.try_get_by_index(0).unwrap_or_default();
+            let _ = txn.rollback().await;
+            return Err(MigrationError::Apply {
+                migration: label.to_string(),
+                operation: "foreign key check".into(),
+                sql: "PRAGMA foreign_key_check".into(),
+                rolled_back: true,
+                source: Box::new(sea_orm::DbErr::Custom(format!(
+                    "rows of table {table} point at rows that do not exist"
+                ))),
+            });
+        }
+    }
+    if backwards {
+        recorder::unrecord(&txn, key).await?;
+    } else {
+        recorder::record(&txn, key).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn run_plain(
+    db: &DatabaseConnection,
+    label: &str,
+    statements: &[(String, Vec<String>)],
+    key: &Key,
+    backwards: bool,
+) -> Result<(), MigrationError> {
+    for (operation, sqls) in statements {
+        for sql in sqls {
+            if let Err(source) = db.execute_unprepared(sql).await {
+                return Err(MigrationError::Apply {
+                    migration: label.to_string(),
+                    operation: operation.clone(),
+                    sql: sql.clone(),
+                    rolled_back: false,
+                    source: Box::new(source),
+                });
+            }
+        }
+    }
+    if backwards {
+        recorder::unrecord(db, key).await?;
+    } else {
+        recorder::record(db, key).await?;
+    }
+    Ok(())
+}
