@@ -47,41 +47,57 @@ fn detect_app(
     app: &str,
     q: &mut dyn Questioner,
 ) -> Result<AppChanges, Quit> {
+    // Model renames first; the rest is compared against the state with the renames applied
+    // (so a foreign key that follows a renamed table is no change).
+    let mut renames = Vec::new();
+    {
+        let old: BTreeMap<&str, &ModelState> =
+            from.app_models(app).map(|m| (m.name.as_str(), m)).collect();
+        let new: BTreeMap<&str, &ModelState> =
+            to.app_models(app).map(|m| (m.name.as_str(), m)).collect();
+        let mut removed: Vec<&str> = old
+            .keys()
+            .filter(|n| !new.contains_key(*n))
+            .copied()
+            .collect();
+        for a in new.keys().filter(|n| !old.contains_key(*n)) {
+            if let Some(r) = removed.iter().copied().find(|r| same_shape(old[r], new[a]))
+                && q.ask_rename_model(app, r, a)
+            {
+                renames.push(Operation::rename_model(r, a, &new[a].table));
+                removed.retain(|x| *x != r);
+            }
+        }
+    }
+    let mut renamed_from = from.clone();
+    for op in &renames {
+        // The renamed models exist in `from` by construction.
+        let _ = op.state_forwards(app, &mut renamed_from);
+    }
+    let from = &renamed_from;
     let old: BTreeMap<&str, &ModelState> =
         from.app_models(app).map(|m| (m.name.as_str(), m)).collect();
     let new: BTreeMap<&str, &ModelState> =
         to.app_models(app).map(|m| (m.name.as_str(), m)).collect();
-    let mut added: Vec<&str> = new
+    let added: Vec<&str> = new
         .keys()
         .filter(|n| !old.contains_key(*n))
         .copied()
         .collect();
-    let mut removed: Vec<&str> = old
+    let removed: Vec<&str> = old
         .keys()
         .filter(|n| !new.contains_key(*n))
         .copied()
         .collect();
-
-    let mut renames = Vec::new();
-    let mut pairs: Vec<(&ModelState, &ModelState)> = old
+    let pairs: Vec<(&ModelState, &ModelState)> = old
         .iter()
         .filter_map(|(n, m)| new.get(n).map(|nm| (*m, *nm)))
         .collect();
-    for a in added.clone() {
-        if let Some(r) = removed.iter().copied().find(|r| same_shape(old[r], new[a]))
-            && q.ask_rename_model(app, r, a)
-        {
-            renames.push(Operation::rename_model(r, a, &new[a].table));
-            pairs.push((old[r], new[a]));
-            added.retain(|x| *x != a);
-            removed.retain(|x| *x != r);
-        }
-    }
 
     let mut ops = renames;
     // A model whose table name changed keeps its name.
     for (o, n) in &pairs {
-        if o.name == n.name && o.table != n.table {
+        if o.table != n.table {
             ops.push(Operation::rename_model(&o.name, &n.name, &n.table));
         }
     }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const ROAN_LOCK: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock"));
 
 /// The crates a new project depends on directly (besides roan), as in its `Cargo.toml`.
-const PROJECT_DEPS: &[&str] = &["axum", "roan", "serde", "tokio"];
+const PROJECT_DEPS: &[&str] = &["axum", "roan", "sea-orm", "serde", "tokio"];
 
 /// What `startproject` was asked for.
 #[derive(Debug, Clone)]
