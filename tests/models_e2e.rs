@@ -492,9 +492,84 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
         );
         let out = roan_in(&p, &b.url, &["showmigrations", "blog"]);
         assert!(!text(&out).contains("[X]"), "{}", text(&out));
+        // The SQL sqlmigrate prints for the initial migration runs on the backend as printed.
+        let out = roan_in(&p, &b.url, &["sqlmigrate", "blog", "0001_initial"]);
+        let sql = String::from_utf8_lossy(&out.stdout).into_owned();
+        for stmt in sql.split(";\n") {
+            let stmt: String = stmt
+                .lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let stmt = stmt.trim();
+            if !stmt.is_empty() && stmt != "BEGIN" && stmt != "COMMIT" {
+                exec(&b.url, stmt).await;
+            }
+        }
+        assert_eq!(
+            rows(&b.url, "SELECT COUNT(*) FROM blog_post").await,
+            vec!["0"],
+            "{}",
+            b.name
+        );
+        for t in ["blog_post", "blog_tag", "blog_author"] {
+            exec(&b.url, &format!("DROP TABLE {t}")).await;
+        }
+        let out = roan_in(&p, &b.url, &["migrate", "--plan"]);
+        assert!(
+            text(&out).contains("blog.0001_initial\n    Create model author"),
+            "{}",
+            text(&out)
+        );
         let out = roan_in(&p, &b.url, &["migrate"]);
         assert!(out.status.success(), "{}: {}", b.name, text(&out));
         exec(&b.url, "INSERT INTO blog_writer (name) VALUES ('Bo')").await;
         exec(&b.url, "INSERT INTO blog_post (headline, author_id, views, slug) VALUES ('Again', 1, 3, 'again')").await;
     }
+
+    // --fake records without running; backwards and forwards.
+    let sqlite = &backends[0].url;
+    let out = roan_in(&p, sqlite, &["migrate", "blog", "0011", "--fake"]);
+    assert!(
+        text(&out).contains("Unapplying blog.0012_delete_tag... FAKED"),
+        "{}",
+        text(&out)
+    );
+    let out = roan_in(&p, sqlite, &["showmigrations", "blog"]);
+    assert!(text(&out).contains("[ ] 0012_delete_tag"), "{}", text(&out));
+    let out = roan_in(&p, sqlite, &["migrate", "--fake"]);
+    assert!(
+        text(&out).contains("Applying blog.0012_delete_tag... FAKED"),
+        "{}",
+        text(&out)
+    );
+
+    // Two leaves: migrate refuses and points at --merge, which writes a merge migration.
+    let dir = p.join("src/blog/migrations");
+    for name in ["0013_a", "0013_b"] {
+        let body = roan::migrations::writer::render(
+            "blog",
+            name,
+            &[("blog".into(), "0012_delete_tag".into())],
+            &[],
+        );
+        roan::migrations::writer::write(&dir, name, &body).unwrap();
+    }
+    let out = roan_in(&p, sqlite, &["migrate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("makemigrations --merge"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&p, &["makemigrations", "--merge"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("0014_merge_0013_a_0013_b"),
+        "{}",
+        text(&out)
+    );
+    let out = roan_in(&p, sqlite, &["migrate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    check_clean(&p);
 }
