@@ -6,6 +6,7 @@
 
 mod entity;
 mod meta;
+pub mod objects;
 
 pub use entity::model_of;
 pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};
