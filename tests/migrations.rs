@@ -708,3 +708,90 @@ fn sql_for_a_create_model_runs_on_each_backend_shape() {
         "{my:?}"
     );
 }
+
+fn seed(txn: &sea_orm::DatabaseTransaction) -> roan::migrations::RunFuture<'_> {
+    Box::pin(async move {
+        txn.execute_unprepared("INSERT INTO data_item (name) VALUES ('seeded')")
+            .await?;
+        Ok(())
+    })
+}
+
+fn unseed(txn: &sea_orm::DatabaseTransaction) -> roan::migrations::RunFuture<'_> {
+    Box::pin(async move {
+        txn.execute_unprepared("DELETE FROM data_item WHERE name = 'seeded'")
+            .await?;
+        Ok(())
+    })
+}
+
+async fn data_migration(db: DatabaseConnection) {
+    let backend = db.get_database_backend();
+    let graph = Graph::new(vec![
+        Migration::new("data", "0001_initial").operations(vec![Operation::create_model(
+            "item",
+            "data_item",
+            vec![pk(), Field::new("name", FieldType::String).max_length(20)],
+            vec![],
+        )]),
+        Migration::new("data", "0002_seed")
+            .depends_on(&[("data", "0001_initial")])
+            .operations(vec![Operation::run_rust(seed, Some(unseed))]),
+    ])
+    .unwrap();
+    let count = |db: &DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(Statement::from_string(
+                backend,
+                "SELECT COUNT(*) FROM data_item",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+        }
+    };
+    let mut applied = recorder::applied(&db).await.unwrap();
+    for step in executor::plan(&graph, &applied, &Target::All).unwrap() {
+        executor::run_step(&db, &graph, &step, &mut applied, false)
+            .await
+            .unwrap();
+    }
+    assert_eq!(count(&db).await, 1);
+    let sql = executor::migration_sql(
+        &graph,
+        &("data".into(), "0002_seed".into()),
+        &applied,
+        backend,
+        false,
+    )
+    .unwrap();
+    assert!(sql[0].1[0].contains("RunRust"), "{sql:?}");
+    for step in executor::plan(
+        &graph,
+        &applied,
+        &Target::To("data".into(), "0001_initial".into()),
+    )
+    .unwrap()
+    {
+        executor::run_step(&db, &graph, &step, &mut applied, false)
+            .await
+            .unwrap();
+    }
+    assert_eq!(count(&db).await, 0);
+}
+
+#[tokio::test]
+async fn data_migrations_run_rust_on_sqlite() {
+    data_migration(sqlite("data").await).await;
+}
+
+#[tokio::test]
+async fn data_migrations_run_rust_on_mariadb() {
+    let url = mysql_url();
+    if let Some(db) = server_db("MariaDB", &url, |n| with_db(&url, n), "data").await {
+        data_migration(db).await;
+    }
+}

@@ -113,7 +113,27 @@ pub fn plan(
     })
 }
 
-/// The SQL of one migration, per operation: `(description, statements)`.
+/// One thing to run: a SQL statement or a `RunRust` function.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// A statement.
+    Sql(String),
+    /// A data migration function.
+    Rust(super::RustCode),
+}
+
+impl Action {
+    /// The statement, or a note for Rust code.
+    pub fn text(&self) -> String {
+        match self {
+            Action::Sql(s) => s.clone(),
+            Action::Rust(_) => "-- (a RunRust function: Rust code, not SQL)".into(),
+        }
+    }
+}
+
+/// The SQL of one migration, per operation: `(description, statements)`; a `RunRust` function
+/// shows as an SQL comment.
 pub fn migration_sql(
     graph: &Graph,
     key: &Key,
@@ -121,6 +141,22 @@ pub fn migration_sql(
     backend: DbBackend,
     backwards: bool,
 ) -> Result<Vec<(String, Vec<String>)>, MigrationError> {
+    Ok(
+        migration_actions(graph, key, applied_before, backend, backwards)?
+            .into_iter()
+            .map(|(d, actions)| (d, actions.iter().map(Action::text).collect()))
+            .collect(),
+    )
+}
+
+/// What one migration runs, per operation: `(description, actions)`.
+pub fn migration_actions(
+    graph: &Graph,
+    key: &Key,
+    applied_before: &BTreeSet<Key>,
+    backend: DbBackend,
+    backwards: bool,
+) -> Result<Vec<(String, Vec<Action>)>, MigrationError> {
     let m = graph
         .get(key)
         .ok_or_else(|| MigrationError::Graph(format!("no migration {}.{}", key.0, key.1)))?;
@@ -148,16 +184,23 @@ pub fn migration_sql(
             })?;
             let sql =
                 schema::forwards(&rev, &m.app, &states[i + 1], &states[i], backend).map_err(err)?;
-            out.push((rev.describe(), sql));
+            out.push((rev.describe(), actions(&rev, sql)));
         }
     } else {
         for (i, op) in m.operations.iter().enumerate() {
             let sql =
                 schema::forwards(op, &m.app, &states[i], &states[i + 1], backend).map_err(err)?;
-            out.push((op.describe(), sql));
+            out.push((op.describe(), actions(op, sql)));
         }
     }
     Ok(out)
+}
+
+fn actions(op: &super::Operation, sql: Vec<String>) -> Vec<Action> {
+    match op {
+        super::Operation::RunRust { forward, .. } => vec![Action::Rust(*forward)],
+        _ => sql.into_iter().map(Action::Sql).collect(),
+    }
 }
 
 /// Applies or unapplies one migration and records it; `fake` only records.
@@ -177,7 +220,7 @@ pub async fn run_step(
     let statements = if fake {
         Vec::new()
     } else {
-        migration_sql(graph, key, applied, backend, backwards)?
+        migration_actions(graph, key, applied, backend, backwards)?
     };
     let sqlite = backend == DbBackend::Sqlite;
     if sqlite {
@@ -203,20 +246,24 @@ pub async fn run_step(
 async fn run_in_transaction(
     db: &DatabaseConnection,
     label: &str,
-    statements: &[(String, Vec<String>)],
+    statements: &[(String, Vec<Action>)],
     key: &Key,
     backwards: bool,
     sqlite: bool,
 ) -> Result<(), MigrationError> {
     let txn = db.begin().await?;
-    for (operation, sqls) in statements {
-        for sql in sqls {
-            if let Err(source) = txn.execute_unprepared(sql).await {
+    for (operation, actions) in statements {
+        for action in actions {
+            let result = match action {
+                Action::Sql(sql) => txn.execute_unprepared(sql).await.map(|_| ()),
+                Action::Rust(code) => (code.0)(&txn).await,
+            };
+            if let Err(source) = result {
                 let _ = txn.rollback().await;
                 return Err(MigrationError::Apply {
                     migration: label.to_string(),
                     operation: operation.clone(),
-                    sql: sql.clone(),
+                    sql: action.text(),
                     rolled_back: true,
                     source: Box::new(source),
                 });
@@ -256,17 +303,31 @@ async fn run_in_transaction(
 async fn run_plain(
     db: &DatabaseConnection,
     label: &str,
-    statements: &[(String, Vec<String>)],
+    statements: &[(String, Vec<Action>)],
     key: &Key,
     backwards: bool,
 ) -> Result<(), MigrationError> {
-    for (operation, sqls) in statements {
-        for sql in sqls {
-            if let Err(source) = db.execute_unprepared(sql).await {
+    for (operation, actions) in statements {
+        for action in actions {
+            let result = match action {
+                Action::Sql(sql) => db.execute_unprepared(sql).await.map(|_| ()),
+                // Data changes still get a transaction of their own.
+                Action::Rust(code) => match db.begin().await {
+                    Ok(txn) => match (code.0)(&txn).await {
+                        Ok(()) => txn.commit().await,
+                        Err(e) => {
+                            let _ = txn.rollback().await;
+                            Err(e)
+                        }
+                    },
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(source) = result {
                 return Err(MigrationError::Apply {
                     migration: label.to_string(),
                     operation: operation.clone(),
-                    sql: sql.clone(),
+                    sql: action.text(),
                     rolled_back: false,
                     source: Box::new(source),
                 });

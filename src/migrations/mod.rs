@@ -39,12 +39,12 @@ pub mod writer;
 
 pub use error::MigrationError;
 pub use migration::Migration;
-pub use operation::Operation;
+pub use operation::{Operation, RunFuture, RunRustFn, RustCode};
 pub use state::ProjectState;
 
 /// Everything a migration file uses.
 pub mod prelude {
-    pub use super::{Migration, Operation};
+    pub use super::{Migration, Operation, RunFuture};
     pub use crate::db::{DefaultValue, Field, FieldType, Index, OnDelete};
 }
 

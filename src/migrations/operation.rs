@@ -1,6 +1,42 @@
 //! Declarative schema operations: what each changes in the state, and how it reads.
 
 use super::ProjectState;
+
+/// What a `RunRust` function returns.
+pub type RunFuture<'c> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sea_orm::DbErr>> + Send + 'c>>;
+
+/// A data migration step: Rust code run inside the migration's transaction.
+///
+/// ```
+/// use roan::migrations::prelude::*;
+/// use sea_orm::ConnectionTrait;
+///
+/// fn fill_slugs(txn: &sea_orm::DatabaseTransaction) -> RunFuture<'_> {
+///     Box::pin(async move {
+///         txn.execute_unprepared("UPDATE blog_post SET slug = LOWER(title)").await?;
+///         Ok(())
+///     })
+/// }
+/// let op = Operation::run_rust(fill_slugs, None);
+/// ```
+pub type RunRustFn = for<'c> fn(&'c sea_orm::DatabaseTransaction) -> RunFuture<'c>;
+
+/// A [`RunRustFn`] inside an operation; two are equal when they are the same function.
+#[derive(Clone, Copy)]
+pub struct RustCode(pub RunRustFn);
+
+impl PartialEq for RustCode {
+    fn eq(&self, other: &RustCode) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl std::fmt::Debug for RustCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RustCode(fn)")
+    }
+}
 use crate::db::{DefaultValue, Field, Index, ModelState};
 
 /// One step of a migration. Each knows its state change ([`Operation::state_forwards`]), its
@@ -81,6 +117,13 @@ pub enum Operation {
         model: String,
         /// The index name.
         name: String,
+    },
+    /// Rust code (a data migration), with the function that undoes it.
+    RunRust {
+        /// Run forwards.
+        forward: RustCode,
+        /// Run backwards; `None` makes the migration irreversible.
+        backward: Option<RustCode>,
     },
     /// Raw SQL, with the SQL that undoes it.
     RunSql {
@@ -198,6 +241,14 @@ impl Operation {
         }
     }
 
+    /// `RunRust` with an optional reverse function.
+    pub fn run_rust(forward: RunRustFn, backward: Option<RunRustFn>) -> Operation {
+        Operation::RunRust {
+            forward: RustCode(forward),
+            backward: backward.map(RustCode),
+        }
+    }
+
     /// One line, as `makemigrations` and `migrate --plan` print it.
     pub fn describe(&self) -> String {
         match self {
@@ -224,6 +275,7 @@ impl Operation {
                 format!("Remove index {name} from model {model}")
             }
             Operation::RunSql { .. } => "Raw SQL operation".into(),
+            Operation::RunRust { .. } => "Raw Rust operation".into(),
         }
     }
 
@@ -240,6 +292,7 @@ impl Operation {
             Operation::AddIndex { index, .. } => index.name.clone(),
             Operation::RemoveIndex { name, .. } => format!("remove_{name}"),
             Operation::RunSql { .. } => "run_sql".into(),
+            Operation::RunRust { .. } => "run_rust".into(),
         }
     }
 
@@ -372,7 +425,7 @@ impl Operation {
                     return Err(format!("index {name} does not exist on {app}.{model}"));
                 }
             }
-            Operation::RunSql { .. } => {}
+            Operation::RunSql { .. } | Operation::RunRust { .. } => {}
         }
         Ok(())
     }
@@ -459,6 +512,10 @@ impl Operation {
             }
             Operation::RemoveIndex { model, name } => {
                 format!("Operation::remove_index({model:?}, {name:?})")
+            }
+            Operation::RunRust { .. } => {
+                "/* a RunRust operation: write it by hand */ Operation::run_sql(&[], Some(&[]))"
+                    .to_string()
             }
             Operation::RunSql { sql, reverse } => format!(
                 "Operation::run_sql(&{sql:?}, {})",

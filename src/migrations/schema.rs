@@ -561,6 +561,8 @@ pub fn forwards(
             vec![drop_index_sql(&m.table, index, b)]
         }
         Operation::RunSql { sql, .. } => sql.clone(),
+        // Run by the executor, not as SQL.
+        Operation::RunRust { .. } => Vec::new(),
     })
 }
 
@@ -770,6 +772,18 @@ pub fn reverse(op: &Operation, app: &str, before: &ProjectState) -> Result<Opera
             sql: r.clone(),
             reverse: None,
         },
+        Operation::RunRust {
+            forward,
+            backward: Some(b),
+        } => Operation::RunRust {
+            forward: *b,
+            backward: Some(*forward),
+        },
+        Operation::RunRust { backward: None, .. } => {
+            return Err(
+                "a RunRust operation without a backward function cannot be unapplied".into(),
+            );
+        }
         Operation::RunSql { reverse: None, .. } => {
             return Err("a RunSql operation without reverse SQL cannot be unapplied".into());
         }
