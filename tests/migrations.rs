@@ -5,6 +5,9 @@
 //! PostgreSQL and MariaDB are required under CI (CI set) and skipped with the reason elsewhere;
 //! each run uses a fresh database.
 
+mod common;
+
+use common::{fresh_database, mysql_url, postgres_url};
 use roan::db::{DefaultValue, Field, FieldType, Index, ModelState, OnDelete};
 use roan::migrations::autodetector;
 use roan::migrations::executor::{self, Target};
@@ -492,50 +495,10 @@ async fn sqlite(name: &str) -> DatabaseConnection {
 }
 
 /// A fresh database on a server, or None (skipped outside CI) when it cannot be reached.
-async fn server_db(
-    kind: &str,
-    admin_url: &str,
-    make_url: impl Fn(&str) -> String,
-    name: &str,
-) -> Option<DatabaseConnection> {
-    let admin = match Database::connect(admin_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            let reason = format!("{kind} at {admin_url} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED {kind}: {reason}");
-            return None;
-        }
-    };
+async fn server_db(kind: &str, admin: &str, name: &str) -> Option<DatabaseConnection> {
     let db_name = format!("roan_test_{name}_{}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {db_name}"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {db_name}"))
-        .await
-        .unwrap();
-    Some(Database::connect(make_url(&db_name)).await.unwrap())
-}
-
-fn pg_url() -> String {
-    std::env::var("ROAN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn mysql_url() -> String {
-    std::env::var("ROAN_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
-}
-
-fn with_db(url: &str, db: &str) -> String {
-    match url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{db}"),
-        None => url.to_string(),
-    }
+    let url = fresh_database(kind, admin, &db_name).await?;
+    Some(Database::connect(url).await.unwrap())
 }
 
 #[tokio::test]
@@ -545,8 +508,8 @@ async fn twelve_edits_on_sqlite() {
 
 #[tokio::test]
 async fn twelve_edits_on_postgresql() {
-    let url = pg_url();
-    if let Some(db) = server_db("PostgreSQL", &url, |n| with_db(&url, n), "scenario").await {
+    let url = postgres_url();
+    if let Some(db) = server_db("PostgreSQL", &url, "scenario").await {
         scenario(db).await;
     }
 }
@@ -554,7 +517,7 @@ async fn twelve_edits_on_postgresql() {
 #[tokio::test]
 async fn twelve_edits_on_mariadb() {
     let url = mysql_url();
-    if let Some(db) = server_db("MariaDB", &url, |n| with_db(&url, n), "scenario").await {
+    if let Some(db) = server_db("MariaDB", &url, "scenario").await {
         scenario(db).await;
     }
 }
@@ -566,8 +529,8 @@ async fn failed_migration_is_rolled_back_on_sqlite() {
 
 #[tokio::test]
 async fn failed_migration_is_rolled_back_on_postgresql() {
-    let url = pg_url();
-    if let Some(db) = server_db("PostgreSQL", &url, |n| with_db(&url, n), "rollback").await {
+    let url = postgres_url();
+    if let Some(db) = server_db("PostgreSQL", &url, "rollback").await {
         failing_migration_rolls_back(db).await;
     }
 }
@@ -791,7 +754,7 @@ async fn data_migrations_run_rust_on_sqlite() {
 #[tokio::test]
 async fn data_migrations_run_rust_on_mariadb() {
     let url = mysql_url();
-    if let Some(db) = server_db("MariaDB", &url, |n| with_db(&url, n), "data").await {
+    if let Some(db) = server_db("MariaDB", &url, "data").await {
         data_migration(db).await;
     }
 }

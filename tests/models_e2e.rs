@@ -134,28 +134,6 @@ struct Backend {
     url: String,
 }
 
-async fn fresh_database(kind: &str, admin: &str, name: &str) -> Option<String> {
-    let db = match Database::connect(admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            let reason = format!("{kind} at {admin} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED {kind}: {reason}");
-            return None;
-        }
-    };
-    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-    Some(format!("{base}/{name}"))
-}
-
 async fn rows(url: &str, sql: &str) -> Vec<String> {
     let db: DatabaseConnection = Database::connect(url).await.unwrap();
     let backend = db.get_database_backend();
@@ -267,16 +245,14 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
         name: "SQLite",
         url: format!("sqlite://{}/e2e.sqlite3?mode=rwc", p.display()),
     }];
-    let pg = std::env::var("ROAN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pg = postgres_url();
     if let Some(url) = fresh_database("PostgreSQL", &pg, &format!("roan_e2e_{pid}")).await {
         backends.push(Backend {
             name: "PostgreSQL",
             url,
         });
     }
-    let my = std::env::var("ROAN_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let my = mysql_url();
     if let Some(url) = fresh_database("MariaDB", &my, &format!("roan_e2e_{pid}")).await {
         backends.push(Backend {
             name: "MariaDB",

@@ -1,6 +1,9 @@
 //! The generic model operations on every backend: list with filter, search, order and pages;
 //! get; create and update from form strings with per-field errors; delete with a cascade preview.
 
+mod common;
+
+use common::{fresh_database, mysql_url, postgres_url};
 use roan::db::objects::{self, ListQuery, ObjectError};
 use roan::db::{DefaultValue, Field, FieldType, ModelState, OnDelete};
 use roan::migrations::{ProjectState, schema};
@@ -277,26 +280,9 @@ async fn scenario(db: DatabaseConnection) {
     assert_eq!(objects::delete(&db, &comment, "1").await.unwrap(), 0);
 }
 
-async fn server(kind: &str, admin: &str, name: &str) -> Option<DatabaseConnection> {
-    let db = match Database::connect(admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            let reason = format!("{kind} at {admin} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED {kind}: {reason}");
-            return None;
-        }
-    };
-    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-    Some(Database::connect(format!("{base}/{name}")).await.unwrap())
+async fn server(kind: &str, admin: &str) -> Option<DatabaseConnection> {
+    let url = fresh_database(kind, admin, &format!("roan_objects_{}", std::process::id())).await?;
+    Some(Database::connect(url).await.unwrap())
 }
 
 #[tokio::test]
@@ -306,30 +292,14 @@ async fn on_sqlite() {
 
 #[tokio::test]
 async fn on_postgresql() {
-    let url = std::env::var("ROAN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    if let Some(db) = server(
-        "PostgreSQL",
-        &url,
-        &format!("roan_objects_{}", std::process::id()),
-    )
-    .await
-    {
+    if let Some(db) = server("PostgreSQL", &postgres_url()).await {
         scenario(db).await;
     }
 }
 
 #[tokio::test]
 async fn on_mariadb() {
-    let url = std::env::var("ROAN_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-    if let Some(db) = server(
-        "MariaDB",
-        &url,
-        &format!("roan_objects_{}", std::process::id()),
-    )
-    .await
-    {
+    if let Some(db) = server("MariaDB", &mysql_url()).await {
         scenario(db).await;
     }
 }

@@ -294,3 +294,41 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The PostgreSQL server the backend tests use (ROAN_TEST_POSTGRES_URL).
+pub fn postgres_url() -> String {
+    std::env::var("ROAN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The MariaDB/MySQL server the backend tests use (ROAN_TEST_MYSQL_URL).
+pub fn mysql_url() -> String {
+    std::env::var("ROAN_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+}
+
+/// Creates (or re-creates) database `name` on the server at `admin` and returns its URL.
+/// When the server cannot be reached: a panic under CI (CI set), else `None` with the reason
+/// printed, so the test skips.
+pub async fn fresh_database(kind: &str, admin: &str, name: &str) -> Option<String> {
+    use sea_orm::ConnectionTrait;
+    let db = match sea_orm::Database::connect(admin).await {
+        Ok(db) => db,
+        Err(e) => {
+            let reason = format!("{kind} at {admin} cannot be reached: {e}");
+            if std::env::var_os("CI").is_some() {
+                panic!("{reason} (CI requires every backend)");
+            }
+            eprintln!("SKIPPED {kind}: {reason}");
+            return None;
+        }
+    };
+    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .expect("drop the test database");
+    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    Some(format!("{base}/{name}"))
+}
