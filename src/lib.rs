@@ -26,6 +26,7 @@ pub mod conf;
 pub mod db;
 pub mod http;
 pub mod management;
+pub mod middleware;
 pub mod migrations;
 pub mod scaffold;
 pub mod site;

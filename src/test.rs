@@ -104,6 +104,8 @@ impl Client {
         let test_db = DatabaseSettings::from_url("sqlite::memory:")
             .map_err(|e| crate::Error::Other(e.into()))?;
         settings.databases.insert("default".into(), test_db);
+        // As Django's test runner: the client's host is always allowed.
+        settings.allowed_hosts.push("testserver".into());
         adjust(&mut settings);
         let site = Site::new(&project, settings).map_err(crate::Error::other)?;
         let router = site.router();

@@ -71,7 +71,9 @@ async fn serve(dir: &Path, debug: bool, with_urls: bool) -> u16 {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("settings.toml"),
-        format!("SECRET_KEY = \"browser-secret-value\"\nDEBUG = {debug}\n[TEMPLATES]\nDIRS = []\n"),
+        format!(
+            "SECRET_KEY = \"browser-secret-value\"\nDEBUG = {debug}\nALLOWED_HOSTS = [\"127.0.0.1\"]\n[TEMPLATES]\nDIRS = []\n"
+        ),
     )
     .unwrap();
     let mut project = roan::Project::new("browser_site", dir);

@@ -189,6 +189,35 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
             );
             assert!(r.body.contains("********************"));
         }
+        // Security headers on a normal page, a foreign Host refused, a large body refused.
+        let page = server.get("/blog/");
+        assert_eq!(page.header("x-frame-options"), Some("DENY"));
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(page.header("referrer-policy"), Some("same-origin"));
+        assert_eq!(
+            page.header("cross-origin-opener-policy"),
+            Some("same-origin")
+        );
+        let evil = server.get_with("/blog/", &[("Host", "evil.example")]);
+        assert_eq!(evil.status, 400, "{}", evil.body);
+        assert!(
+            evil.body.contains("ALLOWED_HOSTS"),
+            "DEBUG explains: {}",
+            evil.body
+        );
+        let big = "x".repeat(5 * 1024 * 1024);
+        let r = http(
+            server.port,
+            "POST",
+            "/blog/",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &big,
+        );
+        assert!(
+            (400..500).contains(&r.status),
+            "a 5 MB POST got {}",
+            r.status
+        );
         // Malformed paths are refused, never a 500.
         assert_eq!(server.get("/blog/%00/").status, 400);
         assert_eq!(server.get("/blog/%ff%fe/").status, 400);
@@ -196,7 +225,11 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
 
     // Without DEBUG: plain pages, nothing internal.
     {
-        let server = Server::start(&p, &["--noreload"], &[("DEBUG", "false")]);
+        let server = Server::start(
+            &p,
+            &["--noreload"],
+            &[("DEBUG", "false"), ("ALLOWED_HOSTS", "127.0.0.1")],
+        );
         let missing = server.get("/blog/post/abc/");
         assert_eq!(missing.status, 404);
         assert!(missing.body.contains("Not Found"), "{}", missing.body);
@@ -227,7 +260,11 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         let _ = r;
     }
     {
-        let server = Server::start(&p, &["--noreload"], &[("DEBUG", "false")]);
+        let server = Server::start(
+            &p,
+            &["--noreload"],
+            &[("DEBUG", "false"), ("ALLOWED_HOSTS", "127.0.0.1")],
+        );
         let r = server.get("/nothing/here/");
         assert_eq!(r.body, "custom not-found page");
     }

@@ -186,3 +186,101 @@ async fn the_welcome_page_shows_only_without_urls() {
     let with_urls = Client::new(project(true)).await;
     assert_eq!(with_urls.get("/").await.status(), 404);
 }
+
+async fn framed() -> Response {
+    roan::middleware::clickjacking::exempt("in a frame")
+}
+
+fn security_urls() -> Vec<Pattern> {
+    vec![path("page/", hello), path("framed/", framed)]
+}
+
+fn security_project(extra: &str) -> roan::Project {
+    let d = project_dir(false);
+    let settings = std::fs::read_to_string(d.join("settings.toml")).unwrap();
+    std::fs::write(d.join("settings.toml"), format!("{settings}{extra}")).unwrap();
+    roan::Project::new("security_test", d).urls(security_urls)
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let client = Client::new(security_project("")).await;
+    let r = client.get("/page/").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+    assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(
+        r.header("strict-transport-security"),
+        None,
+        "no HSTS over plain HTTP"
+    );
+    // Error pages get them too.
+    let r = client.get("/missing/").await;
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    // A view can be exempt from X-Frame-Options.
+    let r = client.get("/framed/").await;
+    assert_eq!(r.header("x-frame-options"), None);
+}
+
+#[tokio::test]
+async fn hosts_outside_allowed_hosts_get_400() {
+    let project = security_project("ALLOWED_HOSTS = [\"example.com\", \".shop.test\"]\n");
+    let site = roan::Site::new(&project, project.load_settings().unwrap()).unwrap();
+    let call = |host: &'static str| {
+        let router = site.router();
+        async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::builder()
+                .uri("/page/")
+                .header("host", host)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            router.oneshot(req).await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(call("example.com").await, 200);
+    assert_eq!(call("example.com:8000").await, 200);
+    assert_eq!(call("www.shop.test").await, 200);
+    assert_eq!(call("evil.com").await, 400);
+    assert_eq!(call("example.com.evil.com").await, 400);
+    assert_eq!(call("").await, 400);
+}
+
+#[tokio::test]
+async fn https_redirect_and_hsts_behind_a_proxy() {
+    let project = security_project(
+        "ALLOWED_HOSTS = [\"example.com\"]\nSECURE_SSL_REDIRECT = true\nSECURE_HSTS_SECONDS = 3600\nSECURE_HSTS_INCLUDE_SUBDOMAINS = true\nSECURE_PROXY_SSL_HEADER = [\"X-Forwarded-Proto\", \"https\"]\n",
+    );
+    let site = roan::Site::new(&project, project.load_settings().unwrap()).unwrap();
+    use tower::ServiceExt;
+    let plain = axum::http::Request::builder()
+        .uri("/page/?a=1")
+        .header("host", "example.com")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = site.router().oneshot(plain).await.unwrap();
+    assert_eq!(r.status(), 301);
+    assert_eq!(r.headers()["location"], "https://example.com/page/?a=1");
+    let secure = axum::http::Request::builder()
+        .uri("/page/")
+        .header("host", "example.com")
+        .header("x-forwarded-proto", "https")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = site.router().oneshot(secure).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=3600; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn large_bodies_are_refused_before_the_view() {
+    let client = Client::new(project(true)).await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let r = client.post("/notes/", &[("title", big.as_str())]).await;
+    assert_eq!(r.status(), 413);
+}

@@ -66,6 +66,16 @@ fn parse_override(
                 &format!("set {name}=true or {name}=false"),
             )),
         },
+        Some(toml::Value::Integer(_)) => raw
+            .trim()
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .map_err(|_| {
+                err(
+                    format!("`{}` is not a whole number", raw.trim()),
+                    &format!("set {name} to a number, e.g. {name}=3600"),
+                )
+            }),
         Some(toml::Value::Array(_)) => {
             let trimmed = raw.trim();
             if trimmed.starts_with('[') {

@@ -64,6 +64,36 @@ pub struct Settings {
     /// Filter for log lines, in `tracing` syntax (`info`, `roan=debug`, ...).
     #[serde(rename = "LOG_LEVEL", default = "default_log_level")]
     pub log_level: String,
+    /// Largest request body accepted, in bytes (2.5 MB); larger ones get 413.
+    #[serde(rename = "DATA_UPLOAD_MAX_MEMORY_SIZE", default = "default_upload_max")]
+    pub data_upload_max_memory_size: u64,
+    /// `X-Frame-Options` on every response that does not set its own ("DENY" or "SAMEORIGIN").
+    #[serde(rename = "X_FRAME_OPTIONS", default = "default_x_frame_options")]
+    pub x_frame_options: String,
+    /// Send `X-Content-Type-Options: nosniff`.
+    #[serde(rename = "SECURE_CONTENT_TYPE_NOSNIFF", default = "yes")]
+    pub secure_content_type_nosniff: bool,
+    /// `Referrer-Policy`; empty sends none.
+    #[serde(rename = "SECURE_REFERRER_POLICY", default = "same_origin")]
+    pub secure_referrer_policy: String,
+    /// `Cross-Origin-Opener-Policy`; empty sends none.
+    #[serde(rename = "SECURE_CROSS_ORIGIN_OPENER_POLICY", default = "same_origin")]
+    pub secure_cross_origin_opener_policy: String,
+    /// `Strict-Transport-Security` max-age on HTTPS responses; 0 sends none.
+    #[serde(rename = "SECURE_HSTS_SECONDS", default)]
+    pub secure_hsts_seconds: u64,
+    /// Add `includeSubDomains` to HSTS.
+    #[serde(rename = "SECURE_HSTS_INCLUDE_SUBDOMAINS", default)]
+    pub secure_hsts_include_subdomains: bool,
+    /// Add `preload` to HSTS.
+    #[serde(rename = "SECURE_HSTS_PRELOAD", default)]
+    pub secure_hsts_preload: bool,
+    /// Redirect plain HTTP requests to HTTPS.
+    #[serde(rename = "SECURE_SSL_REDIRECT", default)]
+    pub secure_ssl_redirect: bool,
+    /// A header and value a proxy sets on HTTPS requests, e.g. `["X-Forwarded-Proto", "https"]`.
+    #[serde(rename = "SECURE_PROXY_SSL_HEADER", default)]
+    pub secure_proxy_ssl_header: Vec<String>,
     /// Directory of the project (where `settings.toml` is); not a key of the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -114,6 +144,15 @@ fn default_staticfiles_dirs() -> Vec<String> {
 fn default_template_dirs() -> Vec<String> {
     vec!["templates".into()]
 }
+fn default_upload_max() -> u64 {
+    2_621_440
+}
+fn default_x_frame_options() -> String {
+    "DENY".into()
+}
+fn same_origin() -> String {
+    "same-origin".into()
+}
 fn default_log_level() -> String {
     "info".into()
 }
@@ -132,6 +171,16 @@ pub const SETTING_NAMES: &[&str] = &[
     "TEMPLATES",
     "APPEND_SLASH",
     "LOG_LEVEL",
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "X_FRAME_OPTIONS",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
 ];
 
 impl Settings {
@@ -183,6 +232,23 @@ impl Settings {
                     self.static_url
                 ),
                 help: "write it like \"/static/\"".into(),
+            });
+        }
+        if !matches!(self.x_frame_options.as_str(), "DENY" | "SAMEORIGIN") {
+            return Err(SettingsError::Invalid {
+                key: "X_FRAME_OPTIONS".into(),
+                message: format!(
+                    "X_FRAME_OPTIONS = {:?} is not DENY or SAMEORIGIN",
+                    self.x_frame_options
+                ),
+                help: "write X_FRAME_OPTIONS = \"DENY\" (the default) or \"SAMEORIGIN\"".into(),
+            });
+        }
+        if !self.secure_proxy_ssl_header.is_empty() && self.secure_proxy_ssl_header.len() != 2 {
+            return Err(SettingsError::Invalid {
+                key: "SECURE_PROXY_SSL_HEADER".into(),
+                message: "SECURE_PROXY_SSL_HEADER must be a header name and a value".into(),
+                help: "write SECURE_PROXY_SSL_HEADER = [\"X-Forwarded-Proto\", \"https\"]".into(),
             });
         }
         if !self.databases.contains_key("default") {

@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
 pub(super) fn router(site: Site) -> axum::Router {
-    axum::Router::new().fallback(dispatch).with_state(site)
+    let routes = axum::Router::new()
+        .fallback(dispatch)
+        .with_state(site.clone());
+    crate::middleware::stack(routes, &site)
 }
 
 /// A panicking view becomes a 500 carrying the panic message for the error page.

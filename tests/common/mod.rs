@@ -192,7 +192,10 @@ pub fn http_raw(port: u16, request_line: &[u8], headers: &[(&str, &str)], body: 
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("timeout");
     let mut req = request_line.to_vec();
-    req.extend_from_slice(b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    req.extend_from_slice(b"\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.extend_from_slice(b"Host: 127.0.0.1\r\n");
+    }
     for (k, v) in headers {
         req.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
     }
@@ -201,7 +204,8 @@ pub fn http_raw(port: u16, request_line: &[u8], headers: &[(&str, &str)], body: 
     }
     req.extend_from_slice(b"\r\n");
     req.extend_from_slice(body.as_bytes());
-    stream.write_all(&req).expect("send");
+    // A server may answer (413) and close before reading a large body: keep what it said.
+    let _ = stream.write_all(&req);
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     parse_response(&raw)

@@ -1,0 +1,99 @@
+//! `ALLOWED_HOSTS`: only answer for the site's own host names (a guard against Host header
+//! attacks, as Django's).
+
+use crate::site::Site;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Whether `host` (without port) matches a pattern list: an exact name, `.example.com` for the
+/// domain and its subdomains, or `*`.
+pub fn host_allowed(host: &str, allowed: &[String], debug: bool) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if allowed.is_empty() && debug {
+        return matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
+            || host.ends_with(".localhost");
+    }
+    allowed.iter().any(|pattern| {
+        let p = pattern.to_ascii_lowercase();
+        p == "*" || p == host || (p.starts_with('.') && (host.ends_with(&p) || host == p[1..]))
+    })
+}
+
+/// The host name of a `Host` header value: the port removed, IPv6 brackets kept.
+pub fn split_host(value: &str) -> Option<&str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.starts_with('[') {
+        return value.find(']').map(|end| &value[..=end]);
+    }
+    let host = value.rsplit_once(':').map_or(value, |(h, _)| h);
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    valid.then_some(host)
+}
+
+/// The middleware: 400 for a missing or disallowed Host.
+pub async fn allowed_hosts(State(site): State<Site>, request: Request, next: Next) -> Response {
+    let raw = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    let settings = site.settings();
+    match split_host(&raw) {
+        Some(host) if host_allowed(host, &settings.allowed_hosts, settings.debug) => {
+            next.run(request).await
+        }
+        _ => {
+            tracing::warn!(host = %raw, "Invalid HTTP_HOST header");
+            let body = if settings.debug {
+                format!(
+                    "Bad Request (400)\n\nInvalid HTTP_HOST header: '{raw}'. You may need to add '{}' to ALLOWED_HOSTS in {}.",
+                    split_host(&raw).unwrap_or(&raw),
+                    settings.settings_file.display()
+                )
+            } else {
+                "Bad Request (400)".to_string()
+            };
+            (StatusCode::BAD_REQUEST, body).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        let list = vec!["example.com".to_string(), ".shop.test".to_string()];
+        assert!(host_allowed("example.com", &list, false));
+        assert!(host_allowed("EXAMPLE.com.", &list, false));
+        assert!(!host_allowed("evil.com", &list, false));
+        assert!(host_allowed("a.shop.test", &list, false));
+        assert!(host_allowed("shop.test", &list, false));
+        assert!(!host_allowed("badshop.test", &list, false));
+        assert!(host_allowed("anything", &["*".to_string()], false));
+        assert!(host_allowed("localhost", &[], true));
+        assert!(host_allowed("[::1]", &[], true));
+        assert!(!host_allowed("localhost", &[], false));
+        assert!(!host_allowed("example.com", &[], true));
+    }
+
+    #[test]
+    fn hosts_and_ports() {
+        assert_eq!(split_host("example.com:8000"), Some("example.com"));
+        assert_eq!(split_host("[::1]:8000"), Some("[::1]"));
+        assert_eq!(split_host("127.0.0.1"), Some("127.0.0.1"));
+        assert_eq!(split_host("evil.com/x"), None);
+        assert_eq!(split_host(""), None);
+    }
+}
