@@ -23,6 +23,7 @@
 
 pub mod apps;
 pub mod conf;
+pub mod contrib;
 pub mod db;
 pub mod http;
 pub mod management;

@@ -1,0 +1,3 @@
+//! Contrib apps: auth (passwords so far), with sessions, messages, admin and staticfiles to come.
+
+pub mod auth;
