@@ -50,6 +50,12 @@ impl App {
         self
     }
 
+    /// Registers a model described directly (contrib apps do this for their own tables).
+    pub fn model_state(mut self, model: ModelState) -> App {
+        self.models.push(model);
+        self
+    }
+
     /// The app's migrations (the `all` function of its `migrations` module).
     pub fn migrations(mut self, migrations: fn() -> Vec<Migration>) -> App {
         self.migrations = Some(migrations);

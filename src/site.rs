@@ -24,6 +24,7 @@ struct Inner {
     resolver: Arc<Resolver>,
     templates: Templates,
     static_dirs: Vec<PathBuf>,
+    apps: Vec<String>,
     db: OnceCell<DatabaseConnection>,
 }
 
@@ -50,6 +51,11 @@ impl Site {
             resolver,
             templates,
             static_dirs,
+            apps: project
+                .apps()
+                .iter()
+                .map(|a| a.label().to_string())
+                .collect(),
             db: OnceCell::new(),
         })))
     }
@@ -57,6 +63,11 @@ impl Site {
     /// The project's name.
     pub fn project_name(&self) -> &str {
         &self.0.project_name
+    }
+
+    /// Whether an app with this label is installed.
+    pub fn has_app(&self, label: &str) -> bool {
+        self.0.apps.iter().any(|a| a == label)
     }
 
     /// The settings.
@@ -79,8 +90,13 @@ impl Site {
         self.0
             .db
             .get_or_try_init(|| async {
-                let mut options = ConnectOptions::new(self.settings().database_url());
+                let url = self.settings().database_url();
+                let mut options = ConnectOptions::new(url.clone());
                 options.sqlx_logging(false);
+                if url.contains(":memory:") {
+                    // Each connection to an in-memory SQLite database is a database of its own.
+                    options.max_connections(1).min_connections(1);
+                }
                 Database::connect(options).await
             })
             .await

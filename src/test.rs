@@ -1,7 +1,7 @@
 //! The test client: calls a project's URLs in-process, as Django's `django.test.Client`.
 //!
-//! Each client gets a fresh, empty in-memory SQLite database, so tests do not see each other's
-//! rows or the development database.
+//! Each client gets a fresh in-memory SQLite database with every migration applied, so tests do
+//! not see each other's rows or the development database.
 //!
 //! ```no_run
 //! # fn project() -> roan::Project { roan::Project::new("mysite", ".") }
@@ -89,14 +89,14 @@ impl Client {
 
     /// A client whose settings are adjusted first, e.g. `|s| s.debug = false`.
     pub async fn with_settings(project: Project, adjust: impl FnOnce(&mut Settings)) -> Client {
-        match Client::try_with_settings(project, adjust) {
+        match Client::try_with_settings(project, adjust).await {
             Ok(c) => c,
             Err(e) => panic!("roan test client: {e}"),
         }
     }
 
     /// As [`Client::with_settings`], returning the error instead of panicking.
-    pub fn try_with_settings(
+    pub async fn try_with_settings(
         project: Project,
         adjust: impl FnOnce(&mut Settings),
     ) -> Result<Client, crate::Error> {
@@ -108,6 +108,23 @@ impl Client {
         settings.allowed_hosts.push("testserver".into());
         adjust(&mut settings);
         let site = Site::new(&project, settings).map_err(crate::Error::other)?;
+        // As Django's test runner: the test database gets every migration.
+        let graph = crate::migrations::load_graph(&project).map_err(crate::Error::other)?;
+        if !graph.ordered().is_empty() {
+            let db = site.db().await?;
+            let mut applied = Default::default();
+            let steps = crate::migrations::executor::plan(
+                &graph,
+                &applied,
+                &crate::migrations::executor::Target::All,
+            )
+            .map_err(crate::Error::other)?;
+            for step in &steps {
+                crate::migrations::executor::run_step(db, &graph, step, &mut applied, false)
+                    .await
+                    .map_err(crate::Error::other)?;
+            }
+        }
         let router = site.router();
         Ok(Client {
             site,

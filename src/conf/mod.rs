@@ -94,6 +94,24 @@ pub struct Settings {
     /// A header and value a proxy sets on HTTPS requests, e.g. `["X-Forwarded-Proto", "https"]`.
     #[serde(rename = "SECURE_PROXY_SSL_HEADER", default)]
     pub secure_proxy_ssl_header: Vec<String>,
+    /// Name of the session cookie.
+    #[serde(rename = "SESSION_COOKIE_NAME", default = "default_session_cookie")]
+    pub session_cookie_name: String,
+    /// Session lifetime in seconds (two weeks).
+    #[serde(rename = "SESSION_COOKIE_AGE", default = "default_session_age")]
+    pub session_cookie_age: u64,
+    /// Send the session cookie over HTTPS only.
+    #[serde(rename = "SESSION_COOKIE_SECURE", default)]
+    pub session_cookie_secure: bool,
+    /// `SameSite` of the session cookie: "Lax", "Strict" or "None".
+    #[serde(rename = "SESSION_COOKIE_SAMESITE", default = "default_samesite")]
+    pub session_cookie_samesite: String,
+    /// The session ends when the browser closes (no Max-Age on the cookie).
+    #[serde(rename = "SESSION_EXPIRE_AT_BROWSER_CLOSE", default)]
+    pub session_expire_at_browser_close: bool,
+    /// Save the session on every request, not only when it changed.
+    #[serde(rename = "SESSION_SAVE_EVERY_REQUEST", default)]
+    pub session_save_every_request: bool,
     /// Directory of the project (where `settings.toml` is); not a key of the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -153,6 +171,15 @@ fn default_x_frame_options() -> String {
 fn same_origin() -> String {
     "same-origin".into()
 }
+fn default_session_cookie() -> String {
+    "sessionid".into()
+}
+fn default_session_age() -> u64 {
+    1_209_600
+}
+fn default_samesite() -> String {
+    "Lax".into()
+}
 fn default_log_level() -> String {
     "info".into()
 }
@@ -181,6 +208,12 @@ pub const SETTING_NAMES: &[&str] = &[
     "SECURE_HSTS_PRELOAD",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_AGE",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_SAMESITE",
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "SESSION_SAVE_EVERY_REQUEST",
 ];
 
 impl Settings {
@@ -249,6 +282,19 @@ impl Settings {
                 key: "SECURE_PROXY_SSL_HEADER".into(),
                 message: "SECURE_PROXY_SSL_HEADER must be a header name and a value".into(),
                 help: "write SECURE_PROXY_SSL_HEADER = [\"X-Forwarded-Proto\", \"https\"]".into(),
+            });
+        }
+        if !matches!(
+            self.session_cookie_samesite.as_str(),
+            "Lax" | "Strict" | "None"
+        ) {
+            return Err(SettingsError::Invalid {
+                key: "SESSION_COOKIE_SAMESITE".into(),
+                message: format!(
+                    "{:?} is not Lax, Strict or None",
+                    self.session_cookie_samesite
+                ),
+                help: "write SESSION_COOKIE_SAMESITE = \"Lax\" (the default)".into(),
             });
         }
         if !self.databases.contains_key("default") {

@@ -1,3 +1,4 @@
 //! Contrib apps: auth (passwords so far), with sessions, messages, admin and staticfiles to come.
 
 pub mod auth;
+pub mod sessions;

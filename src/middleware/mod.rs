@@ -3,8 +3,9 @@
 //! 1. [`allowed_hosts`]: a request whose `Host` is not in `ALLOWED_HOSTS` gets 400.
 //! 2. [`security`]: the HTTPS redirect (`SECURE_SSL_REDIRECT`), then on the response
 //!    `X-Content-Type-Options`, `Referrer-Policy`, `Cross-Origin-Opener-Policy` and HSTS.
-//! 3. [`clickjacking`]: `X-Frame-Options` unless the view set its own or is exempt.
-//! 4. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
+//! 3. Sessions, when the sessions app is installed ([`crate::contrib::sessions`]).
+//! 4. [`clickjacking`]: `X-Frame-Options` unless the view set its own or is exempt.
+//! 5. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
 //! Sessions, CSRF, authentication and messages join this stack with the auth work.
 
@@ -17,20 +18,19 @@ use axum::Router;
 
 /// Wraps the site's router in the default middleware stack.
 pub(crate) fn stack(router: Router, site: &Site) -> Router {
+    use axum::middleware::from_fn_with_state as layer_fn;
     let limit = usize::try_from(site.settings().data_upload_max_memory_size).unwrap_or(usize::MAX);
-    router
+    let mut router = router
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-        .layer(axum::middleware::from_fn_with_state(
+        .layer(layer_fn(site.clone(), clickjacking::x_frame_options));
+    if site.has_app(crate::contrib::sessions::LABEL) {
+        router = router.layer(layer_fn(
             site.clone(),
-            clickjacking::x_frame_options,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            site.clone(),
-            security::security,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            site.clone(),
-            allowed_hosts::allowed_hosts,
-        ))
+            crate::contrib::sessions::session_middleware,
+        ));
+    }
+    router
+        .layer(layer_fn(site.clone(), security::security))
+        .layer(layer_fn(site.clone(), allowed_hosts::allowed_hosts))
 }

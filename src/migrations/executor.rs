@@ -211,6 +211,7 @@ pub async fn run_step(
     applied: &mut BTreeSet<Key>,
     fake: bool,
 ) -> Result<(), MigrationError> {
+    recorder::ensure_table(db).await?;
     let backend = db.get_database_backend();
     let (key, backwards) = match step {
         Step::Apply(k) => (k, false),

@@ -1,0 +1,244 @@
+//! The session middleware and the `Session` extractor.
+
+use super::store;
+use crate::http::Error;
+use crate::site::Site;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+struct State_ {
+    /// The key the browser sent.
+    cookie_key: Option<String>,
+    /// The key the data lives under now (None: not saved yet).
+    key: Option<String>,
+    loaded: bool,
+    data: Map<String, Value>,
+    modified: bool,
+    accessed: bool,
+    cycle: bool,
+    flushed: bool,
+}
+
+/// The current session, loaded from the database on first use and saved after the view when
+/// it changed. Cheap to clone.
+#[derive(Clone)]
+pub struct Session {
+    state: Arc<Mutex<State_>>,
+    site: Site,
+}
+
+impl Session {
+    async fn ensure_loaded(&self, st: &mut State_) -> Result<(), Error> {
+        st.accessed = true;
+        if st.loaded {
+            return Ok(());
+        }
+        st.loaded = true;
+        if let Some(key) = st.cookie_key.clone() {
+            let db = self.site.db().await?;
+            match store::load(db, &key).await {
+                Ok(Some(data)) => {
+                    st.data = data;
+                    st.key = Some(key);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(missing_table_hint(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// A value, deserialised.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
+        let mut st = self.state.lock().await;
+        self.ensure_loaded(&mut st).await?;
+        Ok(st
+            .data
+            .get(key)
+            .and_then(|v| serde_json::from_value(v.clone()).ok()))
+    }
+
+    /// Sets a value.
+    pub async fn insert(&self, key: &str, value: impl Serialize) -> Result<(), Error> {
+        let mut st = self.state.lock().await;
+        self.ensure_loaded(&mut st).await?;
+        st.data
+            .insert(key.to_string(), serde_json::to_value(value)?);
+        st.modified = true;
+        Ok(())
+    }
+
+    /// Removes a value; returns it.
+    pub async fn remove(&self, key: &str) -> Result<Option<Value>, Error> {
+        let mut st = self.state.lock().await;
+        self.ensure_loaded(&mut st).await?;
+        let old = st.data.remove(key);
+        if old.is_some() {
+            st.modified = true;
+        }
+        Ok(old)
+    }
+
+    /// Deletes the session and its data; the browser's cookie is removed (Django's `flush`).
+    pub async fn flush(&self) -> Result<(), Error> {
+        let mut st = self.state.lock().await;
+        self.ensure_loaded(&mut st).await?;
+        st.data.clear();
+        st.flushed = true;
+        st.modified = true;
+        Ok(())
+    }
+
+    /// Keeps the data under a new key (Django's `cycle_key`, done at login against fixation).
+    pub async fn cycle_key(&self) -> Result<(), Error> {
+        let mut st = self.state.lock().await;
+        self.ensure_loaded(&mut st).await?;
+        st.cycle = true;
+        st.modified = true;
+        Ok(())
+    }
+
+    /// The session key, once the session has been saved.
+    pub async fn key(&self) -> Option<String> {
+        self.state.lock().await.key.clone()
+    }
+}
+
+fn missing_table_hint(e: sea_orm::DbErr) -> Error {
+    Error::Other(format!("the session could not be loaded ({e}); has `roan migrate` run?").into())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Session {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Session>().cloned().ok_or_else(|| {
+            Error::Other(
+                "no session middleware: install the sessions app with .app(roan::contrib::sessions::app()) in src/main.rs"
+                    .into(),
+            )
+        })
+    }
+}
+
+fn cookie_value(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The middleware: gives each request a [`Session`] and saves it after the view.
+pub async fn session_middleware(
+    State(site): State<Site>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let settings = site.settings();
+    let name = settings.session_cookie_name.clone();
+    let cookie_key = cookie_value(&request, &name);
+    let session = Session {
+        state: Arc::new(Mutex::new(State_ {
+            cookie_key: cookie_key.clone(),
+            key: None,
+            loaded: false,
+            data: Map::new(),
+            modified: false,
+            accessed: false,
+            cycle: false,
+            flushed: false,
+        })),
+        site: site.clone(),
+    };
+    request.extensions_mut().insert(session.clone());
+    let mut response = next.run(request).await;
+
+    let st = session.state.lock().await;
+    let save =
+        st.modified || (settings.session_save_every_request && st.accessed && !st.data.is_empty());
+    if !save {
+        return response;
+    }
+    let Ok(db) = site.db().await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the session could not be saved",
+        )
+            .into_response();
+    };
+    let result: Result<Option<String>, sea_orm::DbErr> = async {
+        if st.flushed || st.data.is_empty() {
+            for key in [st.key.as_ref(), st.cookie_key.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                store::delete(db, key).await?;
+            }
+            return Ok(None);
+        }
+        let mut key = match (&st.key, st.cycle) {
+            (Some(k), false) => k.clone(),
+            _ => store::new_key(),
+        };
+        while st.key.as_deref() != Some(key.as_str()) && store::exists(db, &key).await? {
+            key = store::new_key();
+        }
+        if st.cycle
+            && let Some(old) = st.key.as_ref().or(st.cookie_key.as_ref())
+        {
+            store::delete(db, old).await?;
+        }
+        let expires = store::now() + chrono::Duration::seconds(settings.session_cookie_age as i64);
+        store::save(db, &key, &st.data, expires).await?;
+        Ok(Some(key))
+    }
+    .await;
+    let cookie = match result {
+        Ok(Some(key)) => {
+            let mut c = format!(
+                "{name}={key}; Path=/; HttpOnly; SameSite={}",
+                settings.session_cookie_samesite
+            );
+            if !settings.session_expire_at_browser_close {
+                c.push_str(&format!("; Max-Age={}", settings.session_cookie_age));
+            }
+            if settings.session_cookie_secure {
+                c.push_str("; Secure");
+            }
+            c
+        }
+        Ok(None) if cookie_key.is_some() => {
+            format!(
+                "{name}=; Path=/; Max-Age=0; HttpOnly; SameSite={}",
+                settings.session_cookie_samesite
+            )
+        }
+        Ok(None) => return response,
+        Err(e) => {
+            tracing::error!(error = %e, "the session could not be saved");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the session could not be saved; has `roan migrate` run?",
+            )
+                .into_response();
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}

@@ -1,0 +1,71 @@
+//! Sessions stored in the database, as Django's `django.contrib.sessions` with the database
+//! backend: any number of server processes on one database share them.
+//!
+//! Install the app (`.app(roan::contrib::sessions::app())`, in every new project), run
+//! `roan migrate`, and take a [`Session`] in a view:
+//!
+//! ```
+//! use roan::contrib::sessions::Session;
+//!
+//! async fn visits(session: Session) -> roan::Result<String> {
+//!     let n: i64 = session.get("visits").await?.unwrap_or(0) + 1;
+//!     session.insert("visits", n).await?;
+//!     Ok(format!("{n} visits"))
+//! }
+//! ```
+
+mod clearsessions;
+mod middleware;
+mod store;
+
+pub use clearsessions::ClearSessions;
+pub use middleware::{Session, session_middleware};
+
+use crate::db::{Field, FieldType, ModelState};
+use crate::migrations::{Migration, Operation};
+
+/// The app label.
+pub const LABEL: &str = "sessions";
+/// The table of sessions.
+pub const TABLE: &str = "roan_session";
+
+/// The session model: key, data (JSON) and expiry.
+pub fn model() -> ModelState {
+    ModelState {
+        app: LABEL.into(),
+        name: "session".into(),
+        table: TABLE.into(),
+        fields: fields(),
+        indexes: vec![],
+    }
+}
+
+fn fields() -> Vec<Field> {
+    vec![
+        Field::new("session_key", FieldType::String)
+            .max_length(40)
+            .primary_key(),
+        Field::new("session_data", FieldType::Text),
+        Field::new("expire_date", FieldType::DateTime).db_index(),
+    ]
+}
+
+/// The app's migrations.
+pub fn migrations() -> Vec<Migration> {
+    vec![
+        Migration::new(LABEL, "0001_initial").operations(vec![Operation::create_model(
+            "session",
+            TABLE,
+            fields(),
+            vec![],
+        )]),
+    ]
+}
+
+/// The sessions app, with its model, migrations and `clearsessions` command.
+pub fn app() -> crate::App {
+    crate::App::new(LABEL)
+        .model_state(model())
+        .migrations(migrations)
+        .command(ClearSessions)
+}
