@@ -1,0 +1,88 @@
+//! Two server processes of one project on one PostgreSQL database share sessions.
+
+mod common;
+
+use common::*;
+
+const VIEW: &str = r#"
+/// Counts visits in the session.
+pub async fn count(session: roan::contrib::sessions::Session) -> roan::Result<String> {
+    let n: i64 = session.get("n").await?.unwrap_or(0) + 1;
+    session.insert("n", n).await?;
+    Ok(format!("visit {n}"))
+}
+"#;
+
+fn cookie_of(r: &Response) -> String {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
+        .find(|c| c.starts_with("sessionid="))
+        .unwrap_or_else(|| panic!("no session cookie in {:?}", r.headers))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_processes_on_one_postgresql_share_sessions() {
+    let Some(url) = fresh_database(
+        "PostgreSQL",
+        &postgres_url(),
+        &format!("roan_sessions_{}", std::process::id()),
+    )
+    .await
+    else {
+        return;
+    };
+    let dir = workdir("sessions");
+    let p = new_project(&dir, "sessions_site");
+    let out = run(&p, &["startapp", "shop"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let views = p.join("src/shop/views.rs");
+    let mut v = std::fs::read_to_string(&views).unwrap();
+    v.push_str(VIEW);
+    std::fs::write(&views, v).unwrap();
+    edit(
+        &p.join("src/shop/urls.rs"),
+        r#"path("", views::index).name("index")"#,
+        r#"path("", views::index).name("index"), path("count/", views::count)"#,
+    );
+    let out = roan(&p)
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Applying sessions.0001_initial... OK"),
+        "{}",
+        text(&out)
+    );
+
+    let env = [("DATABASE_URL", url.as_str())];
+    let a = Server::start(&p, &["--noreload"], &env);
+    let b = Server::start(&p, &["--noreload"], &env);
+    let first = a.get("/shop/count/");
+    assert_eq!(first.body, "visit 1", "{}", a.log_text());
+    let cookie = cookie_of(&first);
+    let second = b.get_with("/shop/count/", &[("Cookie", &cookie)]);
+    assert_eq!(
+        second.body,
+        "visit 2",
+        "the other process sees the session: {}",
+        b.log_text()
+    );
+    let third = a.get_with("/shop/count/", &[("Cookie", &cookie)]);
+    assert_eq!(third.body, "visit 3");
+    // clearsessions runs against the same database.
+    let out = roan(&p)
+        .args(["clearsessions"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Deleted 0 expired sessions."),
+        "{}",
+        text(&out)
+    );
+}
