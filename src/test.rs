@@ -29,6 +29,7 @@ pub struct Client {
     router: axum::Router,
     cookies: Mutex<BTreeMap<String, String>>,
     follow: bool,
+    enforce_csrf: bool,
 }
 
 /// A response seen by the test client.
@@ -131,6 +132,7 @@ impl Client {
             router,
             cookies: Mutex::new(BTreeMap::new()),
             follow: false,
+            enforce_csrf: false,
         })
     }
 
@@ -138,6 +140,32 @@ impl Client {
     pub fn follow_redirects(mut self, follow: bool) -> Client {
         self.follow = follow;
         self
+    }
+
+    /// Enforce the CSRF check (skipped by default, as Django's test client does).
+    pub fn enforce_csrf_checks(mut self, enforce: bool) -> Client {
+        self.enforce_csrf = enforce;
+        self
+    }
+
+    /// POST form data with extra headers (e.g. `X-CSRFToken`, `Origin`).
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).unwrap_or_default();
+        self.send_once_with(Method::POST, path, Some(body), headers)
+            .await
+    }
+
+    /// A cookie from the jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .lock()
+            .ok()
+            .and_then(|jar| jar.get(name).cloned())
     }
 
     /// The site under test (settings, templates, database).
@@ -199,10 +227,26 @@ impl Client {
     }
 
     async fn send_once(&self, method: Method, path: &str, form: Option<String>) -> TestResponse {
+        self.send_once_with(method, path, form, &[]).await
+    }
+
+    async fn send_once_with(
+        &self,
+        method: Method,
+        path: &str,
+        form: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
             .header(header::HOST, "testserver");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        if !self.enforce_csrf {
+            builder = builder.extension(crate::middleware::csrf::SkipCsrfCheck);
+        }
         let cookie = self.cookie_header();
         if !cookie.is_empty() {
             builder = builder.header(header::COOKIE, cookie);

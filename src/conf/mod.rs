@@ -112,6 +112,15 @@ pub struct Settings {
     /// Save the session on every request, not only when it changed.
     #[serde(rename = "SESSION_SAVE_EVERY_REQUEST", default)]
     pub session_save_every_request: bool,
+    /// Origins trusted for unsafe requests over HTTPS, e.g. `["https://*.example.com"]`.
+    #[serde(rename = "CSRF_TRUSTED_ORIGINS", default)]
+    pub csrf_trusted_origins: Vec<String>,
+    /// Name of the CSRF cookie.
+    #[serde(rename = "CSRF_COOKIE_NAME", default = "default_csrf_cookie")]
+    pub csrf_cookie_name: String,
+    /// Send the CSRF cookie over HTTPS only.
+    #[serde(rename = "CSRF_COOKIE_SECURE", default)]
+    pub csrf_cookie_secure: bool,
     /// Directory of the project (where `settings.toml` is); not a key of the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -180,6 +189,9 @@ fn default_session_age() -> u64 {
 fn default_samesite() -> String {
     "Lax".into()
 }
+fn default_csrf_cookie() -> String {
+    "csrftoken".into()
+}
 fn default_log_level() -> String {
     "info".into()
 }
@@ -214,6 +226,9 @@ pub const SETTING_NAMES: &[&str] = &[
     "SESSION_COOKIE_SAMESITE",
     "SESSION_EXPIRE_AT_BROWSER_CLOSE",
     "SESSION_SAVE_EVERY_REQUEST",
+    "CSRF_TRUSTED_ORIGINS",
+    "CSRF_COOKIE_NAME",
+    "CSRF_COOKIE_SECURE",
 ];
 
 impl Settings {

@@ -30,6 +30,7 @@ pub struct HttpRequest {
     pub headers: HeaderMap,
     /// The route that matched, with its converted arguments.
     pub resolver_match: Option<UrlMatch>,
+    pub(crate) csrf: Option<crate::middleware::csrf::CsrfToken>,
     site: Site,
 }
 
@@ -60,6 +61,12 @@ impl HttpRequest {
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
+    }
+
+    /// A masked CSRF token for a script's `X-CSRFToken` header (Django's `get_token`); the
+    /// `csrftoken` cookie is set on the response.
+    pub fn csrf_token(&self) -> Option<String> {
+        self.csrf.as_ref().map(|t| t.token())
     }
 
     /// The site this request is served by.
@@ -108,6 +115,10 @@ impl HttpRequest {
             uri: parts.uri.clone(),
             headers: parts.headers.clone(),
             resolver_match: parts.extensions.get::<UrlMatch>().cloned(),
+            csrf: parts
+                .extensions
+                .get::<crate::middleware::csrf::CsrfToken>()
+                .cloned(),
             site,
         })
     }

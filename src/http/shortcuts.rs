@@ -19,8 +19,13 @@ pub fn render(
     template: &str,
     context: impl Serialize,
 ) -> Result<Response, Error> {
+    let csrf = request
+        .csrf
+        .clone()
+        .map(|t| minijinja::Value::from_object(crate::template::CsrfObject(t)));
     let ctx = minijinja::context! {
         request => request.template_value(),
+        csrf => csrf,
         ..minijinja::Value::from(minijinja::value::Serde(&context))
     };
     let html = request.site().templates().render(template, ctx)?;

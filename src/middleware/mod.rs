@@ -11,6 +11,7 @@
 
 pub mod allowed_hosts;
 pub mod clickjacking;
+pub mod csrf;
 pub mod security;
 
 use crate::site::Site;

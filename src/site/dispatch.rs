@@ -2,6 +2,7 @@
 
 use super::{Site, error_pages, statics};
 use crate::http::ErrorReport;
+use crate::middleware::csrf;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
@@ -77,20 +78,34 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         }
     }
     if let Some((index, url_match)) = site.resolver().resolve(&path) {
-        let Some(view) = site.resolver().view(index) else {
+        let Some((view, csrf_exempt)) = site.resolver().view(index) else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         };
         let mut req = std::mem::replace(request, Request::new(Body::empty()));
+        let token = csrf::CsrfToken::from_headers(req.headers(), settings);
+        let skip = req.extensions().get::<csrf::SkipCsrfCheck>().is_some();
+        if csrf::is_unsafe(req.method()) && !csrf_exempt && !skip {
+            let (checked, rejection) = check_csrf(site, req, &token).await;
+            if let Some(response) = rejection {
+                return response;
+            }
+            req = checked;
+        }
         req.extensions_mut().insert(site.clone());
         req.extensions_mut().insert(url_match);
+        req.extensions_mut().insert(token.clone());
         let guarded = tower::Layer::layer(
             &tower_http::catch_panic::CatchPanicLayer::custom(panic_response),
             view,
         );
-        return match guarded.oneshot(req).await {
+        let mut response = match guarded.oneshot(req).await {
             Ok(response) => response.map(Body::new),
             Err(never) => match never {},
         };
+        if let Some(cookie) = token.cookie_to_set(settings) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        return response;
     }
     if settings.append_slash
         && !path.ends_with('/')
@@ -120,6 +135,65 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         chain: Vec::new(),
     });
     response
+}
+
+/// Runs the CSRF check on an unsafe request; gives the request back (its form body buffered)
+/// or the 403 response.
+async fn check_csrf(
+    site: &Site,
+    req: Request,
+    token: &csrf::CsrfToken,
+) -> (Request, Option<Response>) {
+    let settings = site.settings();
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (parts, body) = req.into_parts();
+    let limit = usize::try_from(settings.data_upload_max_memory_size).unwrap_or(usize::MAX);
+    let (body, form_token) = if is_form {
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => {
+                let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                    .ok()
+                    .and_then(|pairs| {
+                        pairs
+                            .into_iter()
+                            .find(|(k, _)| k == csrf::FORM_FIELD)
+                            .map(|(_, v)| v)
+                    });
+                (Body::from(bytes), token)
+            }
+            Err(_) => {
+                let req = Request::from_parts(parts, Body::empty());
+                return (req, Some(StatusCode::PAYLOAD_TOO_LARGE.into_response()));
+            }
+        }
+    } else {
+        (body, None)
+    };
+    let req = Request::from_parts(parts, body);
+    let secure = crate::middleware::security::is_secure(&req, settings);
+    match csrf::check(
+        req.headers(),
+        secure,
+        form_token.as_deref(),
+        token,
+        settings,
+    ) {
+        Ok(()) => (req, None),
+        Err(reason) => {
+            tracing::warn!(path = %req.uri().path(), %reason, "Forbidden (CSRF)");
+            let mut response = StatusCode::FORBIDDEN.into_response();
+            response.extensions_mut().insert(ErrorReport {
+                kind: "CSRF verification failed. Request aborted.".into(),
+                message: reason,
+                chain: Vec::new(),
+            });
+            (req, Some(response))
+        }
+    }
 }
 
 fn log_request(info: &RequestInfo, response: &Response) {

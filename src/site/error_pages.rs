@@ -30,7 +30,14 @@ pub(super) fn render(
         }
         return plain(site, status);
     }
-    let result = if status == StatusCode::NOT_FOUND {
+    let result = if status == StatusCode::FORBIDDEN
+        && let Some(r) = report
+    {
+        site.templates().render(
+            "roan/debug_403.html",
+            context! { kind => r.kind.clone(), reason => r.message.clone(), request_path => info.uri.path() },
+        )
+    } else if status == StatusCode::NOT_FOUND {
         debug_404(site, info, report)
     } else if status.is_server_error() {
         debug_500(site, info, report)

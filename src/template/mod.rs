@@ -38,6 +38,24 @@ fn django_escape(
     out.write_str(&escaped).map_err(Error::from)
 }
 
+/// The request's CSRF state, as templates see it (the `csrf` variable `render` passes).
+#[derive(Debug)]
+pub(crate) struct CsrfObject(pub crate::middleware::csrf::CsrfToken);
+
+impl minijinja::value::Object for CsrfObject {}
+
+fn csrf_token(state: &minijinja::State) -> Result<String, Error> {
+    state
+        .lookup("csrf")
+        .and_then(|v| v.downcast_object_ref::<CsrfObject>().map(|o| o.0.token()))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "csrf_input() and csrf_token() need a template rendered by roan::render for a request",
+            )
+        })
+}
+
 /// The template engine of a site; cheap to clone.
 #[derive(Clone)]
 pub struct Templates {
@@ -66,6 +84,23 @@ impl Templates {
         env.add_function("static", move |path: &str| -> Value {
             Value::from_safe_string(format!("{static_url}{}", path.trim_start_matches('/')))
         });
+        env.add_function(
+            "csrf_token",
+            |state: &minijinja::State| -> Result<Value, Error> {
+                csrf_token(state).map(Value::from)
+            },
+        );
+        env.add_function(
+            "csrf_input",
+            |state: &minijinja::State| -> Result<Value, Error> {
+                csrf_token(state).map(|t| {
+                    Value::from_safe_string(format!(
+                        "<input type=\"hidden\" name=\"{}\" value=\"{t}\">",
+                        crate::middleware::csrf::FORM_FIELD
+                    ))
+                })
+            },
+        );
         let urls = resolver.clone();
         env.add_function(
             "url",

@@ -34,6 +34,7 @@ pub struct Pattern {
     route: String,
     target: Target,
     name: Option<String>,
+    csrf_exempt: bool,
 }
 
 /// What a route leads to.
@@ -48,6 +49,13 @@ impl Pattern {
     /// Names the route so it can be reversed: `reverse("name")`, `{{ url("name") }}`.
     pub fn name(mut self, name: &str) -> Self {
         self.name = Some(name.to_string());
+        self
+    }
+
+    /// Exempts the route from the CSRF check (Django's `@csrf_exempt`), e.g. for a webhook
+    /// that authenticates its callers another way.
+    pub fn csrf_exempt(mut self) -> Self {
+        self.csrf_exempt = true;
         self
     }
 }
@@ -119,6 +127,7 @@ pub fn path<M>(route: &str, target: impl IntoTarget<M>) -> Pattern {
         route: route.to_string(),
         target: target.into_target(),
         name: None,
+        csrf_exempt: false,
     }
 }
 

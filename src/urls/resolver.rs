@@ -9,6 +9,8 @@ pub struct ResolvedRoute {
     pub pattern: RoutePattern,
     /// The qualified name (`blog:detail`), if named.
     pub name: Option<String>,
+    /// Exempt from the CSRF check.
+    pub csrf_exempt: bool,
     pub(crate) view: View,
 }
 
@@ -73,8 +75,10 @@ impl Resolver {
         })
     }
 
-    pub(crate) fn view(&self, index: usize) -> Option<View> {
-        self.routes.get(index).map(|r| r.view.clone())
+    pub(crate) fn view(&self, index: usize) -> Option<(View, bool)> {
+        self.routes
+            .get(index)
+            .map(|r| (r.view.clone(), r.csrf_exempt))
     }
 
     /// Builds the path of a named route from positional or keyword arguments.
@@ -185,6 +189,7 @@ fn flatten(
                 out.push(ResolvedRoute {
                     pattern,
                     name,
+                    csrf_exempt: p.csrf_exempt,
                     view: *view,
                 });
             }

@@ -1,0 +1,261 @@
+//! Cross-site request forgery protection, with Django's semantics.
+//!
+//! A secret lives in the `csrftoken` cookie; each form gets a differently masked copy of it
+//! (`csrf_input()` in templates), and scripts send it in the `X-CSRFToken` header. A POST, PUT,
+//! PATCH or DELETE without a matching token gets 403; so does one whose `Origin` (or, over HTTPS
+//! without `Origin`, whose `Referer`) is not this site or in `CSRF_TRUSTED_ORIGINS`.
+//! A route can opt out with [`crate::urls::Pattern::csrf_exempt`].
+
+use crate::conf::Settings;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use rand::Rng;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+/// Length of the secret and of the mask.
+pub const SECRET_LENGTH: usize = 32;
+/// The form field that carries the token.
+pub const FORM_FIELD: &str = "csrfmiddlewaretoken";
+/// The header that carries the token.
+pub const HEADER: &str = "x-csrftoken";
+
+fn random_string(n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+fn index(c: u8) -> Option<usize> {
+    CHARS.iter().position(|x| *x == c)
+}
+
+/// Masks the secret with a fresh random mask: 64 characters, different every time.
+pub fn mask(secret: &str) -> String {
+    let mask = random_string(SECRET_LENGTH);
+    let cipher: String = secret
+        .bytes()
+        .zip(mask.bytes())
+        .map(|(s, m)| CHARS[(index(s).unwrap_or(0) + index(m).unwrap_or(0)) % CHARS.len()] as char)
+        .collect();
+    format!("{mask}{cipher}")
+}
+
+/// The secret inside a masked token (64 characters) or the secret itself (32).
+pub fn unmask(token: &str) -> Option<String> {
+    if !token.bytes().all(|c| index(c).is_some()) {
+        return None;
+    }
+    match token.len() {
+        n if n == SECRET_LENGTH => Some(token.to_string()),
+        n if n == 2 * SECRET_LENGTH => {
+            let (mask, cipher) = token.split_at(SECRET_LENGTH);
+            Some(
+                cipher
+                    .bytes()
+                    .zip(mask.bytes())
+                    .map(|(c, m)| {
+                        let (c, m) = (index(c).unwrap_or(0), index(m).unwrap_or(0));
+                        CHARS[(c + CHARS.len() - m) % CHARS.len()] as char
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// The CSRF state of one request: the secret from the cookie (or a new one) and whether a
+/// template or view used the token (then the cookie is sent).
+#[derive(Clone, Debug)]
+pub struct CsrfToken {
+    secret: Arc<String>,
+    from_cookie: bool,
+    used: Arc<AtomicBool>,
+}
+
+impl CsrfToken {
+    /// The state for a request with these headers.
+    pub fn from_headers(headers: &HeaderMap, settings: &Settings) -> CsrfToken {
+        match cookie(headers, &settings.csrf_cookie_name)
+            .filter(|s| s.len() == SECRET_LENGTH && s.bytes().all(|c| index(c).is_some()))
+        {
+            Some(secret) => CsrfToken {
+                secret: Arc::new(secret),
+                from_cookie: true,
+                used: Arc::new(AtomicBool::new(false)),
+            },
+            None => CsrfToken {
+                secret: Arc::new(random_string(SECRET_LENGTH)),
+                from_cookie: false,
+                used: Arc::new(AtomicBool::new(false)),
+            },
+        }
+    }
+
+    /// A masked token for a form or a script (Django's `get_token`); the cookie will be set.
+    pub fn token(&self) -> String {
+        self.used.store(true, Ordering::Relaxed);
+        mask(&self.secret)
+    }
+
+    /// The `Set-Cookie` value to send, when the token was used and the browser lacks the cookie.
+    pub fn cookie_to_set(&self, settings: &Settings) -> Option<HeaderValue> {
+        if self.from_cookie || !self.used.load(Ordering::Relaxed) {
+            return None;
+        }
+        let mut c = format!(
+            "{}={}; Path=/; Max-Age=31449600; SameSite=Lax",
+            settings.csrf_cookie_name, self.secret
+        );
+        if settings.csrf_cookie_secure {
+            c.push_str("; Secure");
+        }
+        HeaderValue::from_str(&c).ok()
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// Whether the method changes state (and so is checked).
+pub fn is_unsafe(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+fn origin_matches(origin: &str, pattern: &str) -> bool {
+    let (Some((os, oh)), Some((ps, ph))) = (origin.split_once("://"), pattern.split_once("://"))
+    else {
+        return false;
+    };
+    if os != ps {
+        return false;
+    }
+    match ph.strip_prefix("*.") {
+        Some(domain) => oh.ends_with(&format!(".{domain}")) || oh == domain,
+        None => oh.eq_ignore_ascii_case(ph),
+    }
+}
+
+/// Checks an unsafe request; `Err` is the reason shown on the 403 page.
+pub fn check(
+    headers: &HeaderMap,
+    secure: bool,
+    form_token: Option<&str>,
+    state: &CsrfToken,
+    settings: &Settings,
+) -> Result<(), String> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let scheme = if secure { "https" } else { "http" };
+    let good_origin = format!("{scheme}://{host}");
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let ok = origin.eq_ignore_ascii_case(&good_origin)
+            || settings
+                .csrf_trusted_origins
+                .iter()
+                .any(|p| origin_matches(origin, p));
+        if !ok {
+            return Err(format!(
+                "Origin checking failed - {origin} does not match any trusted origins."
+            ));
+        }
+    } else if secure {
+        let Some(referer) = headers.get(header::REFERER).and_then(|v| v.to_str().ok()) else {
+            return Err("Referer checking failed - no Referer.".into());
+        };
+        let Some(rest) = referer.strip_prefix("https://") else {
+            return Err(
+                "Referer checking failed - Referer is insecure while host is secure.".into(),
+            );
+        };
+        let referer_origin = format!("https://{}", rest.split('/').next().unwrap_or(""));
+        let ok = referer_origin.eq_ignore_ascii_case(&good_origin)
+            || settings
+                .csrf_trusted_origins
+                .iter()
+                .any(|p| origin_matches(&referer_origin, p));
+        if !ok {
+            return Err(format!(
+                "Referer checking failed - {referer} does not match any trusted origins."
+            ));
+        }
+    }
+    if !state.from_cookie {
+        return Err("CSRF cookie not set.".into());
+    }
+    let header_token = headers.get(HEADER).and_then(|v| v.to_str().ok());
+    let Some(token) = form_token.or(header_token).filter(|t| !t.is_empty()) else {
+        return Err("CSRF token missing.".into());
+    };
+    match unmask(token) {
+        Some(secret) if constant_eq(&secret, &state.secret) => Ok(()),
+        Some(_) => Err("CSRF token incorrect.".into()),
+        None => Err(format!(
+            "CSRF token has incorrect length or characters (it must be {SECRET_LENGTH} or {} letters and digits).",
+            2 * SECRET_LENGTH
+        )),
+    }
+}
+
+/// Marks a request the test client sends without enforcing the check.
+#[derive(Clone, Copy, Debug)]
+pub struct SkipCsrfCheck;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_round_trips_and_differs() {
+        let secret = random_string(SECRET_LENGTH);
+        let a = mask(&secret);
+        let b = mask(&secret);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(unmask(&a).as_deref(), Some(secret.as_str()));
+        assert_eq!(unmask(&secret).as_deref(), Some(secret.as_str()));
+        assert_eq!(unmask("short"), None);
+        assert_eq!(unmask(&"!".repeat(64)), None);
+    }
+
+    #[test]
+    fn trusted_origin_patterns() {
+        assert!(origin_matches(
+            "https://a.example.com",
+            "https://*.example.com"
+        ));
+        assert!(origin_matches(
+            "https://example.com",
+            "https://*.example.com"
+        ));
+        assert!(!origin_matches(
+            "http://a.example.com",
+            "https://*.example.com"
+        ));
+        assert!(!origin_matches(
+            "https://evilexample.com",
+            "https://*.example.com"
+        ));
+        assert!(origin_matches("https://shop.test", "https://shop.test"));
+    }
+}
