@@ -164,3 +164,40 @@ async fn the_test_database_is_migrated() {
         .await
         .expect("the sessions table exists in the test database");
 }
+
+async fn flash(messages: roan::contrib::messages::Messages) -> axum::response::Response {
+    messages.success("Saved.");
+    messages.error("But <this> failed.");
+    roan::redirect_to("/show/")
+}
+
+async fn show(request: roan::HttpRequest) -> roan::Result<axum::response::Response> {
+    roan::render(&request, "messages.html", roan::context! {})
+}
+
+fn message_project() -> roan::Project {
+    let p = project("");
+    std::fs::write(
+        p.base_dir().join("templates/messages.html"),
+        "{% for m in messages %}[{{ m.level }}: {{ m.message }}]{% endfor %}",
+    )
+    .unwrap();
+    p.app(roan::contrib::messages::app()).urls(|| {
+        let mut u = urls();
+        u.push(path("flash/", flash));
+        u.push(path("show/", show));
+        u
+    })
+}
+
+#[tokio::test]
+async fn flash_messages_show_once() {
+    let client = Client::new(message_project()).await;
+    // Added, kept across a page that does not show them, shown once, then gone.
+    let r = client.get("/flash/").await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(client.get("/plain/").await.text(), "no session used");
+    let shown = client.get("/show/").await.text();
+    assert_eq!(shown, "[success: Saved.][error: But &lt;this&gt; failed.]");
+    assert_eq!(client.get("/show/").await.text(), "");
+}

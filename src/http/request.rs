@@ -31,6 +31,7 @@ pub struct HttpRequest {
     /// The route that matched, with its converted arguments.
     pub resolver_match: Option<UrlMatch>,
     pub(crate) csrf: Option<crate::middleware::csrf::CsrfToken>,
+    pub(crate) messages: Option<crate::contrib::messages::Messages>,
     site: Site,
 }
 
@@ -118,6 +119,10 @@ impl HttpRequest {
             csrf: parts
                 .extensions
                 .get::<crate::middleware::csrf::CsrfToken>()
+                .cloned(),
+            messages: parts
+                .extensions
+                .get::<crate::contrib::messages::Messages>()
                 .cloned(),
             site,
         })

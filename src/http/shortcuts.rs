@@ -23,9 +23,15 @@ pub fn render(
         .csrf
         .clone()
         .map(|t| minijinja::Value::from_object(crate::template::CsrfObject(t)));
+    let messages = request
+        .messages
+        .as_ref()
+        .map(crate::contrib::messages::Messages::template_value)
+        .unwrap_or_else(|| minijinja::Value::from(Vec::<minijinja::Value>::new()));
     let ctx = minijinja::context! {
         request => request.template_value(),
         csrf => csrf,
+        messages => messages,
         ..minijinja::Value::from(minijinja::value::Serde(&context))
     };
     let html = request.site().templates().render(template, ctx)?;

@@ -4,8 +4,9 @@
 //! 2. [`security`]: the HTTPS redirect (`SECURE_SSL_REDIRECT`), then on the response
 //!    `X-Content-Type-Options`, `Referrer-Policy`, `Cross-Origin-Opener-Policy` and HSTS.
 //! 3. Sessions, when the sessions app is installed ([`crate::contrib::sessions`]).
-//! 4. [`clickjacking`]: `X-Frame-Options` unless the view set its own or is exempt.
-//! 5. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
+//! 4. Messages, when the messages app is installed ([`crate::contrib::messages`]).
+//! 5. [`clickjacking`]: `X-Frame-Options` unless the view set its own or is exempt.
+//! 6. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
 //! Sessions, CSRF, authentication and messages join this stack with the auth work.
 
@@ -25,6 +26,13 @@ pub(crate) fn stack(router: Router, site: &Site) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(layer_fn(site.clone(), clickjacking::x_frame_options));
+    if site.has_app(crate::contrib::messages::LABEL)
+        && site.has_app(crate::contrib::sessions::LABEL)
+    {
+        router = router.layer(axum::middleware::from_fn(
+            crate::contrib::messages::messages_middleware,
+        ));
+    }
     if site.has_app(crate::contrib::sessions::LABEL) {
         router = router.layer(layer_fn(
             site.clone(),

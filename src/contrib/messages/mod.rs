@@ -1,0 +1,196 @@
+//! Flash messages (Django's `django.contrib.messages`), kept in the session until shown.
+//!
+//! ```
+//! use roan::contrib::messages::Messages;
+//!
+//! async fn save(messages: Messages) -> roan::Result<axum::response::Response> {
+//!     messages.success("The post was saved.");
+//!     Ok(roan::redirect_to("/posts/"))
+//! }
+//! ```
+//!
+//! Templates rendered with `roan::render` see `messages`; iterating it marks them shown:
+//! `{% for m in messages %}<p class="{{ m.level }}">{{ m.message }}</p>{% endfor %}`.
+
+use crate::contrib::sessions::Session;
+use crate::http::Error;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
+
+/// The app label.
+pub const LABEL: &str = "messages";
+const SESSION_KEY: &str = "_messages";
+
+/// The messages app (needs the sessions app).
+pub fn app() -> crate::App {
+    crate::App::new(LABEL)
+}
+
+/// How important a message is; the name is its CSS class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Development detail.
+    Debug,
+    /// Information.
+    Info,
+    /// Something worked.
+    Success,
+    /// Something needs attention.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+impl Level {
+    /// The level's name, used as a CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Success => "success",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// Its level.
+    pub level: Level,
+    /// Its text.
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    pending: Vec<Message>,
+    added: Vec<Message>,
+    shown: bool,
+}
+
+/// The messages of this request: those pending from earlier requests and those added now.
+#[derive(Clone, Debug)]
+pub struct Messages(Arc<Mutex<Store>>);
+
+impl Messages {
+    /// Adds a message for the next page shown to this user.
+    pub fn add(&self, level: Level, message: impl Into<String>) {
+        if let Ok(mut s) = self.0.lock() {
+            s.added.push(Message {
+                level,
+                message: message.into(),
+            });
+        }
+    }
+
+    /// `add(Level::Debug, ...)`.
+    pub fn debug(&self, message: impl Into<String>) {
+        self.add(Level::Debug, message)
+    }
+    /// `add(Level::Info, ...)`.
+    pub fn info(&self, message: impl Into<String>) {
+        self.add(Level::Info, message)
+    }
+    /// `add(Level::Success, ...)`.
+    pub fn success(&self, message: impl Into<String>) {
+        self.add(Level::Success, message)
+    }
+    /// `add(Level::Warning, ...)`.
+    pub fn warning(&self, message: impl Into<String>) {
+        self.add(Level::Warning, message)
+    }
+    /// `add(Level::Error, ...)`.
+    pub fn error(&self, message: impl Into<String>) {
+        self.add(Level::Error, message)
+    }
+
+    /// Takes every message to show (pending and new); they are not shown again.
+    pub fn take(&self) -> Vec<Message> {
+        match self.0.lock() {
+            Ok(mut s) => {
+                s.shown = true;
+                let mut all = std::mem::take(&mut s.pending);
+                all.append(&mut s.added);
+                all
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    pub(crate) fn template_value(&self) -> Value {
+        Value::from_object(TemplateMessages(self.clone()))
+    }
+}
+
+#[derive(Debug)]
+struct TemplateMessages(Messages);
+
+impl Object for TemplateMessages {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Iterable
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(
+            self.0
+                .take()
+                .into_iter()
+                .map(|m| minijinja::context! { level => m.level.as_str(), message => m.message })
+                .collect(),
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Messages {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Messages>().cloned().ok_or_else(|| {
+            Error::Other(
+                "no messages middleware: install .app(roan::contrib::sessions::app()) and .app(roan::contrib::messages::app())"
+                    .into(),
+            )
+        })
+    }
+}
+
+/// The middleware: loads pending messages from the session, stores what is left after the view.
+pub async fn messages_middleware(mut request: Request, next: Next) -> Response {
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return next.run(request).await;
+    };
+    let pending: Vec<Message> = match session.get(SESSION_KEY).await {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return e.into_response(),
+    };
+    let messages = Messages(Arc::new(Mutex::new(Store {
+        pending: pending.clone(),
+        ..Store::default()
+    })));
+    request.extensions_mut().insert(messages.clone());
+    let response = next.run(request).await;
+    let left = match messages.0.lock() {
+        Ok(s) if s.shown => s.added.clone(),
+        Ok(s) => s.pending.iter().chain(&s.added).cloned().collect(),
+        Err(_) => return response,
+    };
+    if left != pending {
+        let saved = if left.is_empty() {
+            session.remove(SESSION_KEY).await.map(|_| ())
+        } else {
+            session.insert(SESSION_KEY, &left).await
+        };
+        if let Err(e) = saved {
+            return e.into_response();
+        }
+    }
+    response
+}
