@@ -125,6 +125,13 @@ impl Client {
                     .await
                     .map_err(crate::Error::other)?;
             }
+            if project
+                .apps()
+                .iter()
+                .any(|a| a.label() == crate::contrib::auth::LABEL)
+            {
+                crate::contrib::auth::create_permissions(db, &project.model_state()).await?;
+            }
         }
         let router = site.router();
         Ok(Client {

@@ -121,6 +121,18 @@ pub struct Settings {
     /// Send the CSRF cookie over HTTPS only.
     #[serde(rename = "CSRF_COOKIE_SECURE", default)]
     pub csrf_cookie_secure: bool,
+    /// Where `login_required` sends anonymous users.
+    #[serde(rename = "LOGIN_URL", default = "default_login_url")]
+    pub login_url: String,
+    /// Where the login view goes when no `next` is given.
+    #[serde(rename = "LOGIN_REDIRECT_URL", default = "default_login_redirect")]
+    pub login_redirect_url: String,
+    /// Where the logout view goes; empty shows the "logged out" page.
+    #[serde(rename = "LOGOUT_REDIRECT_URL", default)]
+    pub logout_redirect_url: String,
+    /// Which password validators run.
+    #[serde(rename = "AUTH_PASSWORD_VALIDATORS", default)]
+    pub auth_password_validators: PasswordValidators,
     /// Directory of the project (where `settings.toml` is); not a key of the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -148,6 +160,45 @@ impl Default for TemplateSettings {
             app_dirs: true,
         }
     }
+}
+
+/// `[AUTH_PASSWORD_VALIDATORS]`: Django's four default validators, each can be turned off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordValidators {
+    /// Minimum length; 0 turns the check off.
+    #[serde(rename = "MINIMUM_LENGTH", default = "eight")]
+    pub minimum_length: usize,
+    /// Refuse passwords like the username, email or name.
+    #[serde(rename = "USER_ATTRIBUTE_SIMILARITY", default = "yes")]
+    pub user_attribute_similarity: bool,
+    /// Refuse common passwords.
+    #[serde(rename = "COMMON_PASSWORD", default = "yes")]
+    pub common_password: bool,
+    /// Refuse passwords made only of digits.
+    #[serde(rename = "NUMERIC_PASSWORD", default = "yes")]
+    pub numeric_password: bool,
+}
+
+impl Default for PasswordValidators {
+    fn default() -> Self {
+        PasswordValidators {
+            minimum_length: 8,
+            user_attribute_similarity: true,
+            common_password: true,
+            numeric_password: true,
+        }
+    }
+}
+
+fn eight() -> usize {
+    8
+}
+fn default_login_url() -> String {
+    "/accounts/login/".into()
+}
+fn default_login_redirect() -> String {
+    "/".into()
 }
 
 fn yes() -> bool {
@@ -229,6 +280,10 @@ pub const SETTING_NAMES: &[&str] = &[
     "CSRF_TRUSTED_ORIGINS",
     "CSRF_COOKIE_NAME",
     "CSRF_COOKIE_SECURE",
+    "LOGIN_URL",
+    "LOGIN_REDIRECT_URL",
+    "LOGOUT_REDIRECT_URL",
+    "AUTH_PASSWORD_VALIDATORS",
 ];
 
 impl Settings {

@@ -31,6 +31,8 @@ pub type View = MethodRouter<()>;
 
 /// One entry of a URL configuration: a route to a view, or to an included list.
 pub struct Pattern {
+    /// Extra checks before the view (login or permission required).
+    pub(crate) guard: Option<Guard>,
     route: String,
     target: Target,
     name: Option<String>,
@@ -52,6 +54,21 @@ impl Pattern {
         self
     }
 
+    /// Only logged-in users reach the view; others are redirected to `LOGIN_URL?next=...`
+    /// (Django's `@login_required`).
+    pub fn login_required(mut self) -> Self {
+        self.guard = Some(Guard::Login);
+        self
+    }
+
+    /// Only users with the permission (`"blog.add_post"`) reach the view: an anonymous user is
+    /// redirected to log in, a logged-in one without it gets 403 (Django's
+    /// `@permission_required`).
+    pub fn permission_required(mut self, permission: &str) -> Self {
+        self.guard = Some(Guard::Permission(permission.to_string()));
+        self
+    }
+
     /// Exempts the route from the CSRF check (Django's `@csrf_exempt`), e.g. for a webhook
     /// that authenticates its callers another way.
     pub fn csrf_exempt(mut self) -> Self {
@@ -60,10 +77,20 @@ impl Pattern {
     }
 }
 
+/// What a route requires of the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guard {
+    /// A logged-in user.
+    Login,
+    /// A user with this permission (`app.codename`).
+    Permission(String),
+}
+
 /// A list of patterns with an optional namespace (Django's `app_name`).
 pub struct Urls {
     namespace: Option<String>,
     patterns: Vec<Pattern>,
+    builtin: bool,
 }
 
 impl Urls {
@@ -72,7 +99,15 @@ impl Urls {
         Urls {
             namespace: Some(namespace.to_string()),
             patterns,
+            builtin: false,
         }
+    }
+
+    /// Marks URLs that roan's own apps provide (login, admin): with only these, `/` still shows
+    /// the welcome page.
+    pub fn builtin(mut self) -> Urls {
+        self.builtin = true;
+        self
     }
 
     /// Gives (or replaces) the namespace, as Django's `include(..., namespace=...)`.
@@ -87,6 +122,7 @@ impl From<Vec<Pattern>> for Urls {
         Urls {
             namespace: None,
             patterns,
+            builtin: false,
         }
     }
 }
@@ -128,6 +164,7 @@ pub fn path<M>(route: &str, target: impl IntoTarget<M>) -> Pattern {
         target: target.into_target(),
         name: None,
         csrf_exempt: false,
+        guard: None,
     }
 }
 

@@ -11,6 +11,8 @@ pub struct ResolvedRoute {
     pub name: Option<String>,
     /// Exempt from the CSRF check.
     pub csrf_exempt: bool,
+    /// What the user must be.
+    pub guard: Option<super::Guard>,
     pub(crate) view: View,
 }
 
@@ -39,7 +41,9 @@ pub struct Resolver {
 impl Resolver {
     /// Flattens a URL configuration; fails on the first route that does not parse.
     pub fn new(patterns: Vec<Pattern>) -> Result<Resolver, PatternError> {
-        let root_is_empty = patterns.is_empty();
+        let root_is_empty = patterns
+            .iter()
+            .all(|p| matches!(&p.target, Target::Include(u) if u.builtin));
         let mut routes = Vec::new();
         flatten(patterns, "", &[], &mut routes)?;
         Ok(Resolver {
@@ -75,10 +79,10 @@ impl Resolver {
         })
     }
 
-    pub(crate) fn view(&self, index: usize) -> Option<(View, bool)> {
+    pub(crate) fn view(&self, index: usize) -> Option<(View, bool, Option<super::Guard>)> {
         self.routes
             .get(index)
-            .map(|r| (r.view.clone(), r.csrf_exempt))
+            .map(|r| (r.view.clone(), r.csrf_exempt, r.guard.clone()))
     }
 
     /// Builds the path of a named route from positional or keyword arguments.
@@ -190,12 +194,14 @@ fn flatten(
                     pattern,
                     name,
                     csrf_exempt: p.csrf_exempt,
+                    guard: p.guard,
                     view: *view,
                 });
             }
             Target::Include(Urls {
                 namespace,
                 patterns,
+                ..
             }) => {
                 // Check the prefix on its own so an error names the route the user wrote.
                 RoutePattern::parse(&full)?;

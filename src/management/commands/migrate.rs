@@ -101,6 +101,16 @@ impl Command for Migrate {
                     }
                 }
             }
+            // As Django's post_migrate: every model gets its add/change/delete/view permissions.
+            let auth_ready = applied.contains(&(
+                crate::contrib::auth::LABEL.to_string(),
+                "0001_initial".to_string(),
+            ));
+            if auth_ready && !fake {
+                crate::contrib::auth::create_permissions(&db, &ctx.project().model_state())
+                    .await
+                    .map_err(|e| CommandError::new(format!("cannot create permissions: {e}")))?;
+            }
             let pending = pending_changes(ctx, &graph);
             if !pending.is_empty() && matches!(target, Target::All) {
                 println!(

@@ -1,0 +1,251 @@
+//! Users in the database: authenticate, log in and out through the session, permissions.
+
+use super::hashers::{check_password, make_password, must_update};
+use super::models::{GROUP_PERMISSIONS, PERMISSION, USER, USER_GROUPS, USER_PERMISSIONS, User};
+use crate::contrib::sessions::Session;
+use crate::http::Error;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sha2::Digest;
+
+/// The session keys of the logged-in user.
+pub(crate) const SESSION_USER_ID: &str = "_auth_user_id";
+pub(crate) const SESSION_USER_HASH: &str = "_auth_user_hash";
+
+fn col(name: &str) -> Expr {
+    Expr::col(Alias::new(name))
+}
+
+const COLUMNS: &[&str] = &[
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "password",
+    "last_login",
+    "date_joined",
+];
+
+fn text_of(row: &QueryResult, c: &str) -> Option<String> {
+    row.try_get::<Option<String>>("", c)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            row.try_get::<Option<chrono::NaiveDateTime>>("", c)
+                .ok()
+                .flatten()
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        })
+}
+
+fn flag(row: &QueryResult, c: &str) -> bool {
+    row.try_get::<bool>("", c)
+        .or_else(|_| row.try_get::<i64>("", c).map(|n| n != 0))
+        .or_else(|_| row.try_get::<i32>("", c).map(|n| n != 0))
+        .or_else(|_| row.try_get::<i8>("", c).map(|n| n != 0))
+        .unwrap_or(false)
+}
+
+fn user_of(row: &QueryResult) -> Result<User, DbErr> {
+    Ok(User {
+        id: row
+            .try_get::<i64>("", "id")
+            .or_else(|_| row.try_get::<i32>("", "id").map(i64::from))?,
+        username: row.try_get("", "username")?,
+        email: text_of(row, "email").unwrap_or_default(),
+        first_name: text_of(row, "first_name").unwrap_or_default(),
+        last_name: text_of(row, "last_name").unwrap_or_default(),
+        is_active: flag(row, "is_active"),
+        is_staff: flag(row, "is_staff"),
+        is_superuser: flag(row, "is_superuser"),
+        password: row.try_get("", "password")?,
+        last_login: text_of(row, "last_login"),
+        date_joined: text_of(row, "date_joined").unwrap_or_default(),
+    })
+}
+
+async fn one(db: &impl ConnectionTrait, filter: Expr) -> Result<Option<User>, DbErr> {
+    let q = Query::select()
+        .columns(COLUMNS.iter().map(|c| Alias::new(*c)))
+        .from(Alias::new(USER))
+        .and_where(filter)
+        .to_owned();
+    db.query_one(&q).await?.map(|r| user_of(&r)).transpose()
+}
+
+/// A user by primary key.
+pub async fn get_user(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
+    one(db, col("id").eq(id)).await
+}
+
+/// A user by username.
+pub async fn user_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<User>, DbErr> {
+    one(db, col("username").eq(username)).await
+}
+
+/// Creates a user with a hashed password (`None`: an unusable password).
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    username: &str,
+    email: &str,
+    password: Option<&str>,
+    superuser: bool,
+) -> Result<User, DbErr> {
+    let encoded = match password {
+        Some(p) => make_password(p),
+        None => super::hashers::make_unusable_password(),
+    };
+    let now = chrono::Utc::now().naive_utc();
+    let q = Query::insert()
+        .into_table(Alias::new(USER))
+        .columns(
+            [
+                "username",
+                "email",
+                "password",
+                "is_superuser",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            username.into(),
+            email.into(),
+            encoded.into(),
+            superuser.into(),
+            superuser.into(),
+            true.into(),
+            now.into(),
+        ])
+        .to_owned();
+    db.execute(&q).await?;
+    user_by_username(db, username)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("user {username}")))
+}
+
+/// Sets a user's password (hashed).
+pub async fn set_password(db: &impl ConnectionTrait, user_id: i64, raw: &str) -> Result<(), DbErr> {
+    let q = Query::update()
+        .table(Alias::new(USER))
+        .value(Alias::new("password"), make_password(raw))
+        .and_where(col("id").eq(user_id))
+        .to_owned();
+    db.execute(&q).await.map(|_| ())
+}
+
+/// The user with this username and password, if active (Django's `authenticate`). A hash in an
+/// older format (Django's PBKDF2) is replaced by argon2 on success.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password: &str,
+) -> Result<Option<User>, DbErr> {
+    let Some(user) = user_by_username(db, username).await? else {
+        // Spend the time of a hash anyway, so timing does not reveal which usernames exist.
+        let _ = check_password(
+            password,
+            "argon2$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        );
+        return Ok(None);
+    };
+    if !check_password(password, &user.password) || !user.is_active {
+        return Ok(None);
+    }
+    if must_update(&user.password) {
+        set_password(db, user.id, password).await?;
+        return get_user(db, user.id).await;
+    }
+    Ok(Some(user))
+}
+
+/// A digest of the password hash, kept in the session: changing the password ends other sessions.
+pub(crate) fn session_hash(user: &User, secret_key: &str) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(secret_key.as_bytes());
+    h.update(b"roan.auth.session");
+    h.update(user.password.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Logs a user in: a new session key (against fixation), the user in the session, last_login set.
+pub async fn login(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    user: &User,
+    secret_key: &str,
+) -> Result<(), Error> {
+    session.cycle_key().await?;
+    session.insert(SESSION_USER_ID, user.id).await?;
+    session
+        .insert(SESSION_USER_HASH, session_hash(user, secret_key))
+        .await?;
+    let q = Query::update()
+        .table(Alias::new(USER))
+        .value(Alias::new("last_login"), chrono::Utc::now().naive_utc())
+        .and_where(col("id").eq(user.id))
+        .to_owned();
+    db.execute(&q).await?;
+    Ok(())
+}
+
+/// Logs out: the session is flushed.
+pub async fn logout(session: &Session) -> Result<(), Error> {
+    session.flush().await
+}
+
+/// Whether the user has a permission (`"blog.add_post"`): an active superuser has all, an
+/// inactive user none; otherwise directly or through a group.
+pub async fn has_perm(db: &impl ConnectionTrait, user: &User, perm: &str) -> Result<bool, DbErr> {
+    if !user.is_active {
+        return Ok(false);
+    }
+    if user.is_superuser {
+        return Ok(true);
+    }
+    let Some((app, codename)) = perm.split_once('.') else {
+        return Ok(false);
+    };
+    let direct = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(USER_PERMISSIONS))
+        .inner_join(
+            Alias::new(PERMISSION),
+            Expr::col((Alias::new(PERMISSION), Alias::new("id")))
+                .equals((Alias::new(USER_PERMISSIONS), Alias::new("permission_id"))),
+        )
+        .and_where(Expr::col((Alias::new(USER_PERMISSIONS), Alias::new("user_id"))).eq(user.id))
+        .and_where(Expr::col((Alias::new(PERMISSION), Alias::new("app_label"))).eq(app))
+        .and_where(Expr::col((Alias::new(PERMISSION), Alias::new("codename"))).eq(codename))
+        .to_owned();
+    if db.query_one(&direct).await?.is_some() {
+        return Ok(true);
+    }
+    let via_group = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(USER_GROUPS))
+        .inner_join(
+            Alias::new(GROUP_PERMISSIONS),
+            Expr::col((Alias::new(GROUP_PERMISSIONS), Alias::new("group_id")))
+                .equals((Alias::new(USER_GROUPS), Alias::new("group_id"))),
+        )
+        .inner_join(
+            Alias::new(PERMISSION),
+            Expr::col((Alias::new(PERMISSION), Alias::new("id")))
+                .equals((Alias::new(GROUP_PERMISSIONS), Alias::new("permission_id"))),
+        )
+        .and_where(Expr::col((Alias::new(USER_GROUPS), Alias::new("user_id"))).eq(user.id))
+        .and_where(Expr::col((Alias::new(PERMISSION), Alias::new("app_label"))).eq(app))
+        .and_where(Expr::col((Alias::new(PERMISSION), Alias::new("codename"))).eq(codename))
+        .to_owned();
+    Ok(db.query_one(&via_group).await?.is_some())
+}
