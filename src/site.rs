@@ -87,19 +87,19 @@ impl Site {
 
     /// The default database, connected on first use.
     pub async fn db(&self) -> Result<&DatabaseConnection, DbErr> {
-        self.0
-            .db
-            .get_or_try_init(|| async {
-                let url = self.settings().database_url();
-                let mut options = ConnectOptions::new(url.clone());
-                options.sqlx_logging(false);
-                if url.contains(":memory:") {
-                    // Each connection to an in-memory SQLite database is a database of its own.
-                    options.max_connections(1).min_connections(1);
-                }
-                Database::connect(options).await
-            })
-            .await
+        // Boxed: the connect future is large, and handlers that await it inline would make
+        // users' crates hit the compiler's query depth limit.
+        Box::pin(self.0.db.get_or_try_init(|| async {
+            let url = self.settings().database_url();
+            let mut options = ConnectOptions::new(url.clone());
+            options.sqlx_logging(false);
+            if url.contains(":memory:") {
+                // Each connection to an in-memory SQLite database is a database of its own.
+                options.max_connections(1).min_connections(1);
+            }
+            Database::connect(options).await
+        }))
+        .await
     }
 
     /// The axum router that serves the site: every request goes through roan's dispatcher

@@ -54,10 +54,62 @@ fn login_over_http(server: &Server, username: &str, password: &str) -> Response 
     )
 }
 
+const GUARDED_VIEWS: &str = r#"
+/// A page for logged-in users.
+pub async fn secret(user: roan::contrib::auth::CurrentUser) -> String {
+    format!("secret for {}", user.user().map(|u| u.username.as_str()).unwrap_or("?"))
+}
+"#;
+
+fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+}
+
+/// The csrftoken cookie and a form token from the login page.
+fn csrf(server: &Server) -> (String, String) {
+    let page = server.get("/accounts/login/");
+    let cookie = set_cookie(&page, "csrftoken").expect("a csrftoken cookie");
+    let start = page
+        .body
+        .find("name=\"csrfmiddlewaretoken\" value=\"")
+        .unwrap()
+        + 34;
+    (cookie, page.body[start..start + 64].to_string())
+}
+
+fn post_form(server: &Server, path: &str, cookies: &str, body: &str) -> Response {
+    http(
+        server.port,
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookies),
+        ],
+        body,
+    )
+}
+
 #[test]
 fn createsuperuser_interactive_and_noinput_then_login_over_http() {
     let dir = workdir("superuser");
     let p = new_project(&dir, "su_site");
+    let out = run(&p, &["startapp", "shop"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut views = std::fs::read_to_string(p.join("src/shop/views.rs")).unwrap();
+    views.push_str(GUARDED_VIEWS);
+    std::fs::write(p.join("src/shop/views.rs"), views).unwrap();
+    edit(
+        &p.join("src/shop/urls.rs"),
+        r#"path("", views::index).name("index")"#,
+        r#"path("", views::index).name("index"),
+        path("secret/", views::secret).login_required(),
+        path("users/new/", views::secret).permission_required("auth.add_user")"#,
+    );
     let out = run(&p, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
@@ -156,4 +208,106 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
         "username=admin&password=violet-harbor-71",
     );
     assert_eq!(r.status, 403);
+
+    // The auth checks over HTTP: guard, next=, new session id at login, planted ids, logout,
+    // permissions directly, through a group, superuser, inactive.
+    let r = server.get("/shop/secret/");
+    assert_eq!(r.status, 302);
+    assert_eq!(
+        r.header("location"),
+        Some("/accounts/login/?next=%2Fshop%2Fsecret%2F")
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db_url = format!("sqlite://{}/db.sqlite3?mode=rwc", p.display());
+    let db = rt.block_on(sea_orm::Database::connect(&db_url)).unwrap();
+    rt.block_on(roan::contrib::auth::create_user(
+        &db,
+        "ed",
+        "",
+        Some("quiet-lantern-42"),
+        false,
+    ))
+    .unwrap();
+    let (csrf_cookie, token) = csrf(&server);
+    let planted = "sessionid=plantedsessionkey000000000000000";
+    let r = post_form(
+        &server,
+        "/accounts/login/",
+        &format!("{csrf_cookie}; {planted}"),
+        &format!(
+            "csrfmiddlewaretoken={token}&username=ed&password=quiet-lantern-42&next=%2Fshop%2Fsecret%2F"
+        ),
+    );
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/shop/secret/"));
+    let session = set_cookie(&r, "sessionid").expect("a new session");
+    assert_ne!(session, planted, "login gives a new session id");
+    let cookies = format!("{csrf_cookie}; {session}");
+    assert_eq!(
+        server
+            .get_with("/shop/secret/", &[("Cookie", &cookies)])
+            .body,
+        "secret for ed"
+    );
+    assert_eq!(
+        server
+            .get_with("/shop/secret/", &[("Cookie", planted)])
+            .status,
+        302,
+        "the planted id is not logged in"
+    );
+    // No permission, then the permission through a group.
+    assert_eq!(
+        server
+            .get_with("/shop/users/new/", &[("Cookie", &cookies)])
+            .status,
+        403
+    );
+    for sql in [
+        "INSERT INTO roan_auth_group (name) VALUES ('staff')",
+        "INSERT INTO roan_auth_user_groups (user_id, group_id) SELECT u.id, g.id FROM roan_auth_user u, roan_auth_group g WHERE u.username = 'ed' AND g.name = 'staff'",
+        "INSERT INTO roan_auth_group_permissions (group_id, permission_id) SELECT g.id, p.id FROM roan_auth_group g, roan_auth_permission p WHERE g.name = 'staff' AND p.app_label = 'auth' AND p.codename = 'add_user'",
+    ] {
+        use sea_orm::ConnectionTrait;
+        rt.block_on(db.execute_unprepared(sql)).unwrap();
+    }
+    assert_eq!(
+        server
+            .get_with("/shop/users/new/", &[("Cookie", &cookies)])
+            .status,
+        200
+    );
+    // Logout (a POST with the token): the old session cookie no longer logs in.
+    let r = post_form(
+        &server,
+        "/accounts/logout/",
+        &cookies,
+        &format!("csrfmiddlewaretoken={token}"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Logged out"));
+    assert_eq!(
+        server
+            .get_with("/shop/secret/", &[("Cookie", &cookies)])
+            .status,
+        302
+    );
+    // The superuser reaches the permission page; an inactive user cannot log in.
+    let r = login_over_http(&server, "admin", "violet-harbor-71");
+    let admin = format!("{csrf_cookie}; {}", set_cookie(&r, "sessionid").unwrap());
+    assert_eq!(
+        server
+            .get_with("/shop/users/new/", &[("Cookie", &admin)])
+            .status,
+        200
+    );
+    {
+        use sea_orm::ConnectionTrait;
+        rt.block_on(
+            db.execute_unprepared("UPDATE roan_auth_user SET is_active = 0 WHERE username = 'ed'"),
+        )
+        .unwrap();
+    }
+    let r = login_over_http(&server, "ed", "quiet-lantern-42");
+    assert_eq!(r.status, 200, "an inactive user is refused");
 }

@@ -68,7 +68,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
                 "CurrentUser needs the sessions app: .app(roan::contrib::sessions::app())".into(),
             )
         })?;
-        let user = CurrentUser::from_session(&site, &session).await?;
+        // Boxed to keep handlers' futures small (see Site::db).
+        let user = Box::pin(CurrentUser::from_session(&site, &session)).await?;
         parts.extensions.insert(user.clone());
         Ok(user)
     }

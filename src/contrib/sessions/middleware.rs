@@ -44,7 +44,7 @@ impl Session {
         st.loaded = true;
         if let Some(key) = st.cookie_key.clone() {
             let db = self.site.db().await?;
-            match store::load(db, &key).await {
+            match Box::pin(store::load(db, &key)).await {
                 Ok(Some(data)) => {
                     st.data = data;
                     st.key = Some(key);
