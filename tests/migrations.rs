@@ -345,7 +345,14 @@ async fn scenario(db: DatabaseConnection) {
     m.post
         .indexes
         .push(Index::new("blog_post_slug_views_uniq", &["slug", "views"]).unique());
-    run.step(&m.state(), &mut NonInteractive::default()).await;
+    let ops = run.step(&m.state(), &mut NonInteractive::default()).await;
+    assert_eq!(
+        ops,
+        vec![Operation::add_constraint(
+            "post",
+            Index::new("blog_post_slug_views_uniq", &["slug", "views"])
+        )]
+    );
     let dup = run
         .db
         .execute_unprepared("INSERT INTO blog_post (headline, author_id, subtitle, views, slug) VALUES ('x', 1, 's', 0, 'hello-slug')")

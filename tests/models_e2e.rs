@@ -172,6 +172,18 @@ fn roan_in(p: &Path, url: &str, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The row inserted after the first migration is still there after each edit.
+async fn still_there(backends: &[Backend]) {
+    for b in backends {
+        assert_eq!(
+            rows(&b.url, "SELECT COUNT(*) FROM blog_post WHERE author_id = 1").await,
+            vec!["1"],
+            "{}: the post row is gone",
+            b.name
+        );
+    }
+}
+
 fn migrate_all(p: &Path, backends: &[Backend]) {
     for b in backends {
         let out = roan_in(p, &b.url, &["migrate"]);
@@ -308,6 +320,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("0002_post_body.rs"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 3. A field with a default.
@@ -315,6 +328,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Add field views to post"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 4. NOT NULL without default: --noinput exits 3 and writes nothing; a one-off default typed
@@ -339,6 +353,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     );
     assert!(out.contains("+ Add field slug to post"), "{out}");
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 5. A longer max length.
@@ -346,6 +361,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Alter field title on post"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 6. Nullable to NOT NULL, the NULLs filled with a value typed at the prompt.
@@ -360,6 +376,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     );
     assert!(out.contains("+ Alter field body on post"), "{out}");
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 7. A field rename, answered yes.
@@ -377,6 +394,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
         "{out}"
     );
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 8. A model rename, answered yes.
@@ -392,6 +410,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
         "the foreign key follows the rename: {out}"
     );
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 9. An index.
@@ -399,6 +418,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Alter field views on post"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 10. A unique constraint.
@@ -406,6 +426,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Alter field slug on post"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 11. A removed field.
@@ -413,6 +434,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Remove field body from post"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     // 12. A deleted model.
@@ -420,6 +442,7 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     register(&p, &v);
     assert!(makemigrations(&p).contains("+ Delete model tag"));
     migrate_all(&p, &backends);
+    still_there(&backends).await;
     check_clean(&p);
 
     for b in &backends {
@@ -519,6 +542,33 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
         "{}",
         text(&out)
     );
+
+    // --fake-initial: an initial migration whose tables all exist is recorded without running;
+    // one whose tables do not all exist (blog's author was renamed since) runs, and fails
+    // cleanly, rolled back.
+    let out = roan_in(&p, sqlite, &["migrate", "sessions", "zero", "--fake"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = roan_in(&p, sqlite, &["migrate", "sessions", "--fake-initial"]);
+    assert!(
+        text(&out).contains("Applying sessions.0001_initial... FAKED"),
+        "{}",
+        text(&out)
+    );
+    let out = roan_in(&p, sqlite, &["migrate", "blog", "zero", "--fake"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = roan_in(
+        &p,
+        sqlite,
+        &["migrate", "blog", "0001_initial", "--fake-initial"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("rolled back and not recorded"),
+        "{}",
+        text(&out)
+    );
+    let out = roan_in(&p, sqlite, &["migrate", "--fake"]);
+    assert!(out.status.success(), "{}", text(&out));
 
     // Two leaves: migrate refuses and points at --merge, which writes a merge migration.
     let dir = p.join("src/blog/migrations");

@@ -166,12 +166,20 @@ fn detect_app(
         }
         for oi in &o.indexes {
             if !n.indexes.contains(oi) {
-                remove_indexes.push(Operation::remove_index(model, &oi.name));
+                remove_indexes.push(if oi.unique {
+                    Operation::remove_constraint(model, &oi.name)
+                } else {
+                    Operation::remove_index(model, &oi.name)
+                });
             }
         }
         for ni in &n.indexes {
             if !o.indexes.contains(ni) {
-                add_indexes.push(Operation::add_index(model, ni.clone()));
+                add_indexes.push(if ni.unique {
+                    Operation::add_constraint(model, ni.clone())
+                } else {
+                    Operation::add_index(model, ni.clone())
+                });
             }
         }
     }

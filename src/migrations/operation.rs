@@ -125,6 +125,21 @@ pub enum Operation {
         /// Run backwards; `None` makes the migration irreversible.
         backward: Option<RustCode>,
     },
+    /// Adds a unique constraint over one or more columns (Django's `UniqueConstraint`,
+    /// `unique_together`).
+    AddConstraint {
+        /// The model.
+        model: String,
+        /// The constraint: a unique [`Index`] (name and columns).
+        constraint: Index,
+    },
+    /// Drops a unique constraint.
+    RemoveConstraint {
+        /// The model.
+        model: String,
+        /// The constraint name.
+        name: String,
+    },
     /// Raw SQL, with the SQL that undoes it.
     RunSql {
         /// Statements run forwards.
@@ -233,6 +248,22 @@ impl Operation {
         }
     }
 
+    /// `AddConstraint`: a unique constraint named `constraint.name` over its columns.
+    pub fn add_constraint(model: &str, constraint: Index) -> Operation {
+        Operation::AddConstraint {
+            model: model.into(),
+            constraint: constraint.unique(),
+        }
+    }
+
+    /// `RemoveConstraint`.
+    pub fn remove_constraint(model: &str, name: &str) -> Operation {
+        Operation::RemoveConstraint {
+            model: model.into(),
+            name: name.into(),
+        }
+    }
+
     /// `RunSql` with optional reverse statements.
     pub fn run_sql(sql: &[&str], reverse: Option<&[&str]>) -> Operation {
         Operation::RunSql {
@@ -274,6 +305,12 @@ impl Operation {
             Operation::RemoveIndex { model, name } => {
                 format!("Remove index {name} from model {model}")
             }
+            Operation::AddConstraint { model, constraint } => {
+                format!("Create constraint {} on model {model}", constraint.name)
+            }
+            Operation::RemoveConstraint { model, name } => {
+                format!("Remove constraint {name} from model {model}")
+            }
             Operation::RunSql { .. } => "Raw SQL operation".into(),
             Operation::RunRust { .. } => "Raw Rust operation".into(),
         }
@@ -291,6 +328,8 @@ impl Operation {
             Operation::RenameField { model, old, new } => format!("rename_{old}_{model}_{new}"),
             Operation::AddIndex { index, .. } => index.name.clone(),
             Operation::RemoveIndex { name, .. } => format!("remove_{name}"),
+            Operation::AddConstraint { constraint, .. } => constraint.name.clone(),
+            Operation::RemoveConstraint { name, .. } => format!("remove_{name}"),
             Operation::RunSql { .. } => "run_sql".into(),
             Operation::RunRust { .. } => "run_rust".into(),
         }
@@ -401,7 +440,11 @@ impl Operation {
                     }
                 }
             }
-            Operation::AddIndex { model, index } => {
+            Operation::AddIndex { model, index }
+            | Operation::AddConstraint {
+                model,
+                constraint: index,
+            } => {
                 let m = state
                     .models
                     .get_mut(&key(model))
@@ -414,7 +457,8 @@ impl Operation {
                 }
                 m.indexes.push(index.clone());
             }
-            Operation::RemoveIndex { model, name } => {
+            Operation::RemoveIndex { model, name }
+            | Operation::RemoveConstraint { model, name } => {
                 let m = state
                     .models
                     .get_mut(&key(model))
@@ -512,6 +556,15 @@ impl Operation {
             }
             Operation::RemoveIndex { model, name } => {
                 format!("Operation::remove_index({model:?}, {name:?})")
+            }
+            Operation::AddConstraint { model, constraint } => {
+                format!(
+                    "Operation::add_constraint({model:?}, {})",
+                    constraint.to_rust()
+                )
+            }
+            Operation::RemoveConstraint { model, name } => {
+                format!("Operation::remove_constraint({model:?}, {name:?})")
             }
             Operation::RunRust { .. } => {
                 "/* a RunRust operation: write it by hand */ Operation::run_sql(&[], Some(&[]))"

@@ -223,15 +223,37 @@ fn create_indexes(model: &ModelState, b: DbBackend) -> Sql {
         sql.extend(field_indexes(&model.table, f, b));
     }
     for idx in &model.indexes {
-        sql.push(create_index_sql(
-            &model.table,
-            &idx.name,
-            &idx.columns,
-            idx.unique,
-            b,
-        ));
+        sql.push(named_index_sql(&model.table, idx, b));
     }
     sql
+}
+
+/// A named index of a model: a unique one is a UNIQUE constraint on PostgreSQL and MariaDB
+/// (SQLite cannot add constraints, so a unique index there).
+fn named_index_sql(table: &str, idx: &crate::db::Index, b: DbBackend) -> String {
+    if idx.unique && b != DbBackend::Sqlite {
+        let cols: Vec<String> = idx.columns.iter().map(|c| quote(c, b)).collect();
+        format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+            quote(table, b),
+            quote(&idx.name, b),
+            cols.join(", ")
+        )
+    } else {
+        create_index_sql(table, &idx.name, &idx.columns, idx.unique, b)
+    }
+}
+
+fn drop_named_index_sql(table: &str, name: &str, unique: bool, b: DbBackend) -> String {
+    if unique && b == DbBackend::Postgres {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            quote(table, b),
+            quote(name, b)
+        )
+    } else {
+        drop_index_sql(table, name, b)
+    }
 }
 
 fn field_indexes(table: &str, f: &Field, b: DbBackend) -> Sql {
@@ -543,22 +565,25 @@ pub fn forwards(
                 sql
             }
         }
-        Operation::AddIndex { model: name, index } => {
+        Operation::AddIndex { model: name, index }
+        | Operation::AddConstraint {
+            model: name,
+            constraint: index,
+        } => {
             let m = model(after, app, name)?;
-            vec![create_index_sql(
-                &m.table,
-                &index.name,
-                &index.columns,
-                index.unique,
-                b,
-            )]
+            vec![named_index_sql(&m.table, index, b)]
         }
         Operation::RemoveIndex {
             model: name,
             name: index,
+        }
+        | Operation::RemoveConstraint {
+            model: name,
+            name: index,
         } => {
             let m = model(before, app, name)?;
-            vec![drop_index_sql(&m.table, index, b)]
+            let unique = m.indexes.iter().any(|i| &i.name == index && i.unique);
+            vec![drop_named_index_sql(&m.table, index, unique, b)]
         }
         Operation::RunSql { sql, .. } => sql.clone(),
         // Run by the executor, not as SQL.
@@ -757,6 +782,19 @@ pub fn reverse(op: &Operation, app: &str, before: &ProjectState) -> Result<Opera
         }
         Operation::RenameField { model: m, old, new } => Operation::rename_field(m, new, old),
         Operation::AddIndex { model: m, index } => Operation::remove_index(m, &index.name),
+        Operation::AddConstraint {
+            model: m,
+            constraint,
+        } => Operation::remove_constraint(m, &constraint.name),
+        Operation::RemoveConstraint { model: m, name } => {
+            let idx = model(before, app, m)?
+                .indexes
+                .iter()
+                .find(|i| &i.name == name)
+                .cloned()
+                .ok_or_else(|| format!("constraint {name} is not on {app}.{m}"))?;
+            Operation::add_constraint(m, idx)
+        }
         Operation::RemoveIndex { model: m, name } => {
             let idx = model(before, app, m)?
                 .indexes
