@@ -70,6 +70,11 @@ impl Site {
         self.0.apps.iter().any(|a| a == label)
     }
 
+    /// The settings, shared.
+    pub fn settings_arc(&self) -> Arc<Settings> {
+        self.0.settings.clone()
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.0.settings

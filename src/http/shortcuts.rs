@@ -28,12 +28,24 @@ pub fn render(
         .as_ref()
         .map(crate::contrib::messages::Messages::template_value)
         .unwrap_or_else(|| minijinja::Value::from(Vec::<minijinja::Value>::new()));
-    let ctx = minijinja::context! {
-        request => request.template_value(),
-        csrf => csrf,
-        messages => messages,
-        ..minijinja::Value::from(minijinja::value::Serde(&context))
-    };
+    // One flat map (a merged context makes every lookup search several maps).
+    let given = minijinja::Value::from(minijinja::value::Serde(&context));
+    let mut map: std::collections::BTreeMap<String, minijinja::Value> = given
+        .try_iter()
+        .map(|keys| {
+            keys.filter_map(|k| {
+                let v = given.get_item(&k).ok()?;
+                Some((k.as_str()?.to_string(), v))
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    map.entry("request".into())
+        .or_insert_with(|| request.template_value());
+    map.entry("csrf".into())
+        .or_insert_with(|| csrf.unwrap_or_default());
+    map.entry("messages".into()).or_insert(messages);
+    let ctx = minijinja::Value::from(map);
     let html = request.site().templates().render(template, ctx)?;
     Ok(Html(html).into_response())
 }

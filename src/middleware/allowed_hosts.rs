@@ -1,10 +1,8 @@
 //! `ALLOWED_HOSTS`: only answer for the site's own host names (a guard against Host header
 //! attacks, as Django's).
 
-use crate::site::Site;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Whether `host` (without port) matches a pattern list: an exact name, `.example.com` for the
@@ -38,8 +36,8 @@ pub fn split_host(value: &str) -> Option<&str> {
     valid.then_some(host)
 }
 
-/// The middleware: 400 for a missing or disallowed Host.
-pub async fn allowed_hosts(State(site): State<Site>, request: Request, next: Next) -> Response {
+/// A 400 response when the request's Host is missing or not allowed.
+pub fn check(request: &Request, settings: &crate::conf::Settings) -> Option<Response> {
     let raw = request
         .headers()
         .get(header::HOST)
@@ -47,11 +45,8 @@ pub async fn allowed_hosts(State(site): State<Site>, request: Request, next: Nex
         .map(str::to_string)
         .or_else(|| request.uri().authority().map(|a| a.to_string()))
         .unwrap_or_default();
-    let settings = site.settings();
     match split_host(&raw) {
-        Some(host) if host_allowed(host, &settings.allowed_hosts, settings.debug) => {
-            next.run(request).await
-        }
+        Some(host) if host_allowed(host, &settings.allowed_hosts, settings.debug) => None,
         _ => {
             tracing::warn!(host = %raw, "Invalid HTTP_HOST header");
             let body = if settings.debug {
@@ -63,7 +58,7 @@ pub async fn allowed_hosts(State(site): State<Site>, request: Request, next: Nex
             } else {
                 "Bad Request (400)".to_string()
             };
-            (StatusCode::BAD_REQUEST, body).into_response()
+            Some((StatusCode::BAD_REQUEST, body).into_response())
         }
     }
 }

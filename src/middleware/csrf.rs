@@ -75,7 +75,8 @@ fn constant_eq(a: &str, b: &str) -> bool {
 /// template or view used the token (then the cookie is sent).
 #[derive(Clone, Debug)]
 pub struct CsrfToken {
-    secret: Arc<String>,
+    /// The browser's secret, or one made on first use.
+    secret: Arc<std::sync::OnceLock<String>>,
     from_cookie: bool,
     used: Arc<AtomicBool>,
 }
@@ -87,12 +88,12 @@ impl CsrfToken {
             .filter(|s| s.len() == SECRET_LENGTH && s.bytes().all(|c| index(c).is_some()))
         {
             Some(secret) => CsrfToken {
-                secret: Arc::new(secret),
+                secret: Arc::new(std::sync::OnceLock::from(secret)),
                 from_cookie: true,
                 used: Arc::new(AtomicBool::new(false)),
             },
             None => CsrfToken {
-                secret: Arc::new(random_string(SECRET_LENGTH)),
+                secret: Arc::new(std::sync::OnceLock::new()),
                 from_cookie: false,
                 used: Arc::new(AtomicBool::new(false)),
             },
@@ -102,7 +103,11 @@ impl CsrfToken {
     /// A masked token for a form or a script (Django's `get_token`); the cookie will be set.
     pub fn token(&self) -> String {
         self.used.store(true, Ordering::Relaxed);
-        mask(&self.secret)
+        mask(self.secret())
+    }
+
+    fn secret(&self) -> &str {
+        self.secret.get_or_init(|| random_string(SECRET_LENGTH))
     }
 
     /// The `Set-Cookie` value to send, when the token was used and the browser lacks the cookie.
@@ -112,7 +117,8 @@ impl CsrfToken {
         }
         let mut c = format!(
             "{}={}; Path=/; Max-Age=31449600; SameSite=Lax",
-            settings.csrf_cookie_name, self.secret
+            settings.csrf_cookie_name,
+            self.secret()
         );
         if settings.csrf_cookie_secure {
             c.push_str("; Secure");
@@ -208,7 +214,7 @@ pub fn check(
         return Err("CSRF token missing.".into());
     };
     match unmask(token) {
-        Some(secret) if constant_eq(&secret, &state.secret) => Ok(()),
+        Some(secret) if constant_eq(&secret, state.secret()) => Ok(()),
         Some(_) => Err("CSRF token incorrect.".into()),
         None => Err(format!(
             "CSRF token has incorrect length or characters (it must be {SECRET_LENGTH} or {} letters and digits).",

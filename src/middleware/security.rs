@@ -1,11 +1,11 @@
 //! Django's `SecurityMiddleware`: HTTPS redirect and security headers.
 
 use crate::conf::Settings;
-use crate::site::Site;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 /// Whether the request came over HTTPS (directly, or as `SECURE_PROXY_SSL_HEADER` says).
 pub fn is_secure(request: &Request, settings: &Settings) -> bool {
@@ -22,9 +22,66 @@ pub fn is_secure(request: &Request, settings: &Settings) -> bool {
     }
 }
 
-/// The middleware.
-pub async fn security(State(site): State<Site>, request: Request, next: Next) -> Response {
-    let settings = site.settings();
+/// The headers to add, computed once from the settings.
+pub struct SecurityHeaders {
+    settings: Arc<Settings>,
+    always: Vec<(HeaderName, HeaderValue)>,
+    hsts: Option<HeaderValue>,
+    x_frame_options: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    /// The headers the settings ask for.
+    pub fn new(settings: Arc<Settings>) -> SecurityHeaders {
+        let mut always = Vec::new();
+        let mut add = |name: HeaderName, value: &str| {
+            if !value.is_empty()
+                && let Ok(v) = HeaderValue::from_str(value)
+            {
+                always.push((name, v));
+            }
+        };
+        if settings.secure_content_type_nosniff {
+            add(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+        }
+        add(header::REFERRER_POLICY, &settings.secure_referrer_policy);
+        add(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            &settings.secure_cross_origin_opener_policy,
+        );
+        let hsts = (settings.secure_hsts_seconds > 0)
+            .then(|| {
+                let mut v = format!("max-age={}", settings.secure_hsts_seconds);
+                if settings.secure_hsts_include_subdomains {
+                    v.push_str("; includeSubDomains");
+                }
+                if settings.secure_hsts_preload {
+                    v.push_str("; preload");
+                }
+                HeaderValue::from_str(&v).ok()
+            })
+            .flatten();
+        let x_frame_options = HeaderValue::from_str(&settings.x_frame_options).ok();
+        SecurityHeaders {
+            settings,
+            always,
+            hsts,
+            x_frame_options,
+        }
+    }
+}
+
+/// The middleware: allowed hosts, HTTPS redirect, then the security headers and
+/// `X-Frame-Options` on the response (one layer, for speed).
+pub async fn security(
+    State(config): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let settings = &config.settings;
+    if let Some(rejection) = super::allowed_hosts::check(&request, settings) {
+        return rejection;
+    }
     let secure = is_secure(&request, settings);
     if settings.secure_ssl_redirect && !secure {
         let host = request
@@ -45,32 +102,27 @@ pub async fn security(State(site): State<Site>, request: Request, next: Next) ->
             .into_response();
     }
     let mut response = next.run(request).await;
+    let exempt = response
+        .extensions()
+        .get::<super::clickjacking::XFrameExempt>()
+        .is_some();
     let headers = response.headers_mut();
-    let mut set = |name: HeaderName, value: &str| {
-        if !value.is_empty()
-            && !headers.contains_key(&name)
-            && let Ok(v) = HeaderValue::from_str(value)
-        {
-            headers.insert(name, v);
+    for (name, value) in &config.always {
+        if !headers.contains_key(name) {
+            headers.insert(name.clone(), value.clone());
         }
-    };
-    if settings.secure_content_type_nosniff {
-        set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     }
-    set(header::REFERRER_POLICY, &settings.secure_referrer_policy);
-    set(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        &settings.secure_cross_origin_opener_policy,
-    );
-    if secure && settings.secure_hsts_seconds > 0 {
-        let mut hsts = format!("max-age={}", settings.secure_hsts_seconds);
-        if settings.secure_hsts_include_subdomains {
-            hsts.push_str("; includeSubDomains");
-        }
-        if settings.secure_hsts_preload {
-            hsts.push_str("; preload");
-        }
-        set(header::STRICT_TRANSPORT_SECURITY, &hsts);
+    if !exempt
+        && !headers.contains_key(header::X_FRAME_OPTIONS)
+        && let Some(v) = &config.x_frame_options
+    {
+        headers.insert(header::X_FRAME_OPTIONS, v.clone());
+    }
+    if secure
+        && let Some(hsts) = &config.hsts
+        && !headers.contains_key(header::STRICT_TRANSPORT_SECURITY)
+    {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
     }
     response
 }

@@ -14,10 +14,8 @@
 
 use crate::contrib::sessions::Session;
 use crate::http::Error;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
@@ -162,35 +160,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
     }
 }
 
-/// The middleware: loads pending messages from the session, stores what is left after the view.
-pub async fn messages_middleware(mut request: Request, next: Next) -> Response {
-    let Some(session) = request.extensions().get::<Session>().cloned() else {
-        return next.run(request).await;
-    };
-    let pending: Vec<Message> = match session.get(SESSION_KEY).await {
-        Ok(p) => p.unwrap_or_default(),
-        Err(e) => return e.into_response(),
+/// Before the view: the messages pending in the session (read only when the browser sent a
+/// session cookie).
+pub(crate) async fn load(session: &Session) -> Result<(Messages, Vec<Message>), Error> {
+    let pending: Vec<Message> = if session.has_cookie().await {
+        session.get(SESSION_KEY).await?.unwrap_or_default()
+    } else {
+        Vec::new()
     };
     let messages = Messages(Arc::new(Mutex::new(Store {
         pending: pending.clone(),
         ..Store::default()
     })));
-    request.extensions_mut().insert(messages.clone());
-    let response = next.run(request).await;
-    let left = match messages.0.lock() {
+    Ok((messages, pending))
+}
+
+/// After the view: what was not shown (and what was added) goes back into the session.
+pub(crate) async fn store(
+    messages: &Messages,
+    pending: &[Message],
+    session: &Session,
+) -> Result<(), Error> {
+    let left: Vec<Message> = match messages.0.lock() {
         Ok(s) if s.shown => s.added.clone(),
         Ok(s) => s.pending.iter().chain(&s.added).cloned().collect(),
-        Err(_) => return response,
+        Err(_) => return Ok(()),
     };
     if left != pending {
-        let saved = if left.is_empty() {
-            session.remove(SESSION_KEY).await.map(|_| ())
+        if left.is_empty() {
+            session.remove(SESSION_KEY).await?;
         } else {
-            session.insert(SESSION_KEY, &left).await
-        };
-        if let Err(e) = saved {
-            return e.into_response();
+            session.insert(SESSION_KEY, &left).await?;
         }
     }
-    response
+    Ok(())
 }

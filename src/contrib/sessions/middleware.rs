@@ -106,6 +106,11 @@ impl Session {
         Ok(())
     }
 
+    /// Whether the browser sent a session cookie (nothing can be stored yet otherwise).
+    pub async fn has_cookie(&self) -> bool {
+        self.state.lock().await.cookie_key.is_some()
+    }
+
     /// The session key, once the session has been saved.
     pub async fn key(&self) -> Option<String> {
         self.state.lock().await.key.clone()
@@ -165,7 +170,24 @@ pub async fn session_middleware(
         site: site.clone(),
     };
     request.extensions_mut().insert(session.clone());
+    // Messages live in the session: the same middleware loads and stores them.
+    let messages = if site.has_app(crate::contrib::messages::LABEL) {
+        match crate::contrib::messages::load(&session).await {
+            Ok((m, pending)) => {
+                request.extensions_mut().insert(m.clone());
+                Some((m, pending))
+            }
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
     let mut response = next.run(request).await;
+    if let Some((m, pending)) = &messages
+        && let Err(e) = crate::contrib::messages::store(m, pending, &session).await
+    {
+        return e.into_response();
+    }
 
     let st = session.state.lock().await;
     let save =
