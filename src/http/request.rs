@@ -93,11 +93,15 @@ impl HttpRequest {
 
     /// The `request` variable templates see.
     pub(crate) fn template_value(&self) -> minijinja::Value {
-        let get: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str::<Vec<(String, String)>>(self.query_string())
+        let query = self.query_string();
+        let get: std::collections::BTreeMap<String, String> = if query.is_empty() {
+            Default::default()
+        } else {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
                 .unwrap_or_default()
                 .into_iter()
-                .collect();
+                .collect()
+        };
         minijinja::context! {
             method => self.method.as_str(),
             path => self.path(),

@@ -68,7 +68,6 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
     if path.contains('\0') {
         return error_pages::bad_request(site, info, "the path contains a NUL byte");
     }
-    let path = path.into_owned();
     let settings = site.settings();
     if settings.debug && path.starts_with(&settings.static_url) {
         let rel = &path[settings.static_url.len()..];
