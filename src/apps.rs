@@ -122,6 +122,9 @@ impl App {
 
 type UrlConf = Arc<dyn Fn() -> Vec<Pattern> + Send + Sync>;
 
+/// A function that wraps the site's routes in middleware (tower layers).
+pub type MiddlewareFn = Arc<dyn Fn(axum::Router, &crate::Site) -> axum::Router + Send + Sync>;
+
 /// A project: its name, directory, installed apps and root URLs. `src/main.rs` builds one and
 /// hands it to [`crate::manage`].
 ///
@@ -138,6 +141,7 @@ pub struct Project {
     base_dir: PathBuf,
     apps: Vec<App>,
     urls: UrlConf,
+    middleware: Option<MiddlewareFn>,
 }
 
 impl Project {
@@ -148,6 +152,7 @@ impl Project {
             base_dir: base_dir.into(),
             apps: Vec::new(),
             urls: Arc::new(Vec::new),
+            middleware: None,
         }
     }
 
@@ -161,6 +166,31 @@ impl Project {
     pub fn urls(mut self, urls: impl Fn() -> Vec<Pattern> + Send + Sync + 'static) -> Project {
         self.urls = Arc::new(urls);
         self
+    }
+
+    /// Sets the middleware: a function that wraps the routes in tower layers. Without it the
+    /// routes get [`crate::middleware::default_stack`]; call that inside to keep roan's stack and
+    /// add your own layers around or inside it, or leave it out to build your own order.
+    ///
+    /// ```
+    /// let project = roan::Project::new("mysite", ".").middleware(|routes, site| {
+    ///     roan::middleware::default_stack(routes, site)
+    ///         .layer(axum::middleware::map_response(|mut r: axum::response::Response| async move {
+    ///             r.headers_mut().insert("x-served-by", axum::http::HeaderValue::from_static("roan"));
+    ///             r
+    ///         }))
+    /// });
+    /// ```
+    pub fn middleware(
+        mut self,
+        f: impl Fn(axum::Router, &crate::Site) -> axum::Router + Send + Sync + 'static,
+    ) -> Project {
+        self.middleware = Some(Arc::new(f));
+        self
+    }
+
+    pub(crate) fn middleware_fn(&self) -> Option<MiddlewareFn> {
+        self.middleware.clone()
     }
 
     /// The project name.

@@ -25,6 +25,7 @@ struct Inner {
     templates: Templates,
     static_dirs: Vec<PathBuf>,
     apps: Vec<String>,
+    middleware: Option<crate::apps::MiddlewareFn>,
     db: OnceCell<DatabaseConnection>,
 }
 
@@ -56,6 +57,7 @@ impl Site {
                 .iter()
                 .map(|a| a.label().to_string())
                 .collect(),
+            middleware: project.middleware_fn(),
             db: OnceCell::new(),
         })))
     }
@@ -110,6 +112,10 @@ impl Site {
     /// The axum router that serves the site: every request goes through roan's dispatcher
     /// (URL resolution, static files in DEBUG, error pages).
     pub fn router(&self) -> axum::Router {
-        dispatch::router(self.clone())
+        let routes = dispatch::router(self.clone());
+        match &self.0.middleware {
+            Some(f) => f(routes, self),
+            None => crate::middleware::default_stack(routes, self),
+        }
     }
 }

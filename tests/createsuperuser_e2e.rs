@@ -310,4 +310,33 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
     }
     let r = login_over_http(&server, "ed", "quiet-lantern-42");
     assert_eq!(r.status, 200, "an inactive user is refused");
+
+    // changepassword: typed twice at its prompts; the new password logs in, the old one not.
+    let (code, output) = pty(
+        &p,
+        &["changepassword", "admin"],
+        &[
+            ("Password", "silver-canyon-54\r"),
+            ("Password (again)", "silver-canyon-54\r"),
+        ],
+    );
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains("Password changed successfully for user 'admin'"),
+        "{output}"
+    );
+    assert_eq!(
+        login_over_http(&server, "admin", "silver-canyon-54").status,
+        302
+    );
+    assert_eq!(
+        login_over_http(&server, "admin", "violet-harbor-71").status,
+        200
+    );
+    let out = roan(&p)
+        .args(["changepassword", "nobody"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("does not exist"), "{}", text(&out));
 }

@@ -1,10 +1,16 @@
-//! Two server processes of one project on one PostgreSQL database share sessions.
+//! Two server processes of one project on one PostgreSQL database share sessions: a login
+//! through one works on the other.
 
 mod common;
 
 use common::*;
 
 const VIEW: &str = r#"
+/// A page for logged-in users.
+pub async fn secret(user: roan::contrib::auth::CurrentUser) -> String {
+    format!("secret for {}", user.user().map(|u| u.username.as_str()).unwrap_or("?"))
+}
+
 /// Counts visits in the session.
 pub async fn count(session: roan::contrib::sessions::Session) -> roan::Result<String> {
     let n: i64 = session.get("n").await?.unwrap_or(0) + 1;
@@ -44,7 +50,8 @@ async fn two_processes_on_one_postgresql_share_sessions() {
     edit(
         &p.join("src/shop/urls.rs"),
         r#"path("", views::index).name("index")"#,
-        r#"path("", views::index).name("index"), path("count/", views::count)"#,
+        r#"path("", views::index).name("index"), path("count/", views::count),
+        path("secret/", views::secret).login_required()"#,
     );
     let out = roan(&p)
         .args(["migrate"])
@@ -61,6 +68,47 @@ async fn two_processes_on_one_postgresql_share_sessions() {
     let env = [("DATABASE_URL", url.as_str())];
     let a = Server::start(&p, &["--noreload"], &env);
     let b = Server::start(&p, &["--noreload"], &env);
+    // Log in through one process; the session works on the other.
+    let out = roan(&p)
+        .args(["createsuperuser", "--noinput", "--username", "admin"])
+        .env("DATABASE_URL", &url)
+        .env("ROAN_SUPERUSER_PASSWORD", "violet-harbor-71")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let page = a.get("/accounts/login/");
+    let csrf = page
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("csrftoken="))
+        .map(|(_, v)| v.split(';').next().unwrap().to_string())
+        .expect("csrf cookie");
+    let start = page
+        .body
+        .find("name=\"csrfmiddlewaretoken\" value=\"")
+        .unwrap()
+        + 34;
+    let token = &page.body[start..start + 64];
+    let login = http(
+        a.port,
+        "POST",
+        "/accounts/login/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &csrf),
+        ],
+        &format!("csrfmiddlewaretoken={token}&username=admin&password=violet-harbor-71"),
+    );
+    assert_eq!(login.status, 302, "{}", login.body);
+    let logged_in = cookie_of(&login);
+    let whoami = b.get_with("/shop/secret/", &[("Cookie", &logged_in)]);
+    assert_eq!(
+        whoami.body,
+        "secret for admin",
+        "logged in on the other process: {}",
+        b.log_text()
+    );
+
     let first = a.get("/shop/count/");
     assert_eq!(first.body, "visit 1", "{}", a.log_text());
     let cookie = cookie_of(&first);

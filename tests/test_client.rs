@@ -284,3 +284,34 @@ async fn large_bodies_are_refused_before_the_view() {
     let r = client.post("/notes/", &[("title", big.as_str())]).await;
     assert_eq!(r.status(), 413);
 }
+
+#[tokio::test]
+async fn a_project_can_change_its_middleware() {
+    let added = security_project("").middleware(|routes, site| {
+        roan::middleware::default_stack(routes, site).layer(axum::middleware::map_response(
+            |mut r: Response| async move {
+                r.headers_mut()
+                    .insert("x-served-by", axum::http::HeaderValue::from_static("roan"));
+                r
+            },
+        ))
+    });
+    let client = Client::new(added).await;
+    let r = client.get("/page/").await;
+    assert_eq!(r.header("x-served-by"), Some("roan"));
+    assert_eq!(
+        r.header("x-frame-options"),
+        Some("DENY"),
+        "the default stack is kept"
+    );
+
+    let bare = security_project("").middleware(|routes, _site| routes);
+    let client = Client::new(bare).await;
+    let r = client.get("/page/").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.header("x-frame-options"),
+        None,
+        "the default stack was left out"
+    );
+}

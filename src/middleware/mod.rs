@@ -18,8 +18,9 @@ pub mod security;
 use crate::site::Site;
 use axum::Router;
 
-/// Wraps the site's router in the default middleware stack.
-pub(crate) fn stack(router: Router, site: &Site) -> Router {
+/// Wraps the site's routes in roan's default middleware stack (the order above). A project that
+/// sets its own [`crate::Project::middleware`] calls this to keep it.
+pub fn default_stack(router: Router, site: &Site) -> Router {
     use axum::middleware::from_fn_with_state as layer_fn;
     let limit = usize::try_from(site.settings().data_upload_max_memory_size).unwrap_or(usize::MAX);
     let mut router = router

@@ -10,10 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
 pub(super) fn router(site: Site) -> axum::Router {
-    let routes = axum::Router::new()
-        .fallback(dispatch)
-        .with_state(site.clone());
-    crate::middleware::stack(routes, &site)
+    axum::Router::new().fallback(dispatch).with_state(site)
 }
 
 /// A panicking view becomes a 500 carrying the panic message for the error page.
