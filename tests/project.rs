@@ -85,6 +85,10 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         assert!(css.body.contains("font-family"));
         let log = server.log_text();
         assert!(
+            log.contains("unapplied migration(s)") && log.contains("Run 'roan migrate'"),
+            "{log}"
+        );
+        assert!(
             log.contains("\"GET / HTTP/1.1\" 200"),
             "Django-style log line: {log}"
         );

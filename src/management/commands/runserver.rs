@@ -51,8 +51,57 @@ impl Command for RunServer {
             ));
         }
         let runtime = ctx.runtime()?;
+        runtime.block_on(warn_unapplied(ctx, &site));
         runtime.block_on(serve(site, addr))
     }
+}
+
+/// Django's reminder: unapplied migrations are listed by app before the server starts.
+async fn warn_unapplied(ctx: &CommandContext<'_>, site: &Site) {
+    let Ok(graph) = crate::migrations::load_graph(ctx.project()) else {
+        return;
+    };
+    if graph.ordered().is_empty() {
+        return;
+    }
+    let db = match site.db().await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!(
+                "Warning: cannot connect to the database ({e}); pages that use it will fail.\n"
+            );
+            return;
+        }
+    };
+    // Reading only: the table of applied migrations is not created here.
+    let has_table = sea_orm_migration::SchemaManager::new(db)
+        .has_table(crate::migrations::recorder::TABLE)
+        .await
+        .unwrap_or(false);
+    let applied = if has_table {
+        match crate::migrations::recorder::applied(db).await {
+            Ok(a) => a,
+            Err(_) => return,
+        }
+    } else {
+        Default::default()
+    };
+    let pending: Vec<_> = graph
+        .ordered()
+        .iter()
+        .filter(|m| !applied.contains(&m.key()))
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let mut apps: Vec<&str> = pending.iter().map(|m| m.app.as_str()).collect();
+    apps.sort();
+    apps.dedup();
+    eprintln!(
+        "You have {} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {}.\nRun 'roan migrate' to apply them.\n",
+        pending.len(),
+        apps.join(", ")
+    );
 }
 
 /// `8000`, `0.0.0.0:8000`, `[::1]:8000` or `localhost:8000`.
