@@ -277,12 +277,29 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
             .status,
         200
     );
-    // Logout (a POST with the token): the old session cookie no longer logs in.
+    // CSRF over HTTP: a wrong token is refused; the token in the X-CSRFToken header is accepted.
+    let wrong = "A".repeat(64);
     let r = post_form(
         &server,
         "/accounts/logout/",
         &cookies,
-        &format!("csrfmiddlewaretoken={token}"),
+        &format!("csrfmiddlewaretoken={wrong}"),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        server
+            .get_with("/shop/secret/", &[("Cookie", &cookies)])
+            .status,
+        200,
+        "still logged in"
+    );
+    // Logout (a POST with the token in the header): the old session cookie no longer logs in.
+    let r = http(
+        server.port,
+        "POST",
+        "/accounts/logout/",
+        &[("Cookie", &cookies), ("X-CSRFToken", &token)],
+        "",
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Logged out"));
