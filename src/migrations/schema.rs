@@ -739,6 +739,21 @@ fn alter_column(
     sql
 }
 
+/// The index or constraint `name` of a model, as it was before it was removed.
+fn named_index(
+    state: &ProjectState,
+    app: &str,
+    m: &str,
+    name: &str,
+) -> Result<crate::db::Index, String> {
+    model(state, app, m)?
+        .indexes
+        .iter()
+        .find(|i| i.name == name)
+        .cloned()
+        .ok_or_else(|| format!("index or constraint {name} is not on {app}.{m}"))
+}
+
 /// The operation that undoes `op`, given the state before it ran.
 pub fn reverse(op: &Operation, app: &str, before: &ProjectState) -> Result<Operation, String> {
     Ok(match op {
@@ -787,22 +802,10 @@ pub fn reverse(op: &Operation, app: &str, before: &ProjectState) -> Result<Opera
             constraint,
         } => Operation::remove_constraint(m, &constraint.name),
         Operation::RemoveConstraint { model: m, name } => {
-            let idx = model(before, app, m)?
-                .indexes
-                .iter()
-                .find(|i| &i.name == name)
-                .cloned()
-                .ok_or_else(|| format!("constraint {name} is not on {app}.{m}"))?;
-            Operation::add_constraint(m, idx)
+            Operation::add_constraint(m, named_index(before, app, m, name)?)
         }
         Operation::RemoveIndex { model: m, name } => {
-            let idx = model(before, app, m)?
-                .indexes
-                .iter()
-                .find(|i| &i.name == name)
-                .cloned()
-                .ok_or_else(|| format!("index {name} is not on {app}.{m}"))?;
-            Operation::add_index(m, idx)
+            Operation::add_index(m, named_index(before, app, m, name)?)
         }
         Operation::RunSql {
             reverse: Some(r), ..
