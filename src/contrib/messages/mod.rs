@@ -163,7 +163,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
 /// Before the view: the messages pending in the session (read only when the browser sent a
 /// session cookie).
 pub(crate) async fn load(session: &Session) -> Result<(Messages, Vec<Message>), Error> {
-    let pending: Vec<Message> = if session.has_cookie().await {
+    let pending: Vec<Message> = if session.has_cookie() {
         session.get(SESSION_KEY).await?.unwrap_or_default()
     } else {
         Vec::new()

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use std::sync::Mutex;
 
 struct State_ {
     /// The key the browser sent.
@@ -36,21 +36,38 @@ pub struct Session {
 }
 
 impl Session {
-    async fn ensure_loaded(&self, st: &mut State_) -> Result<(), Error> {
-        st.accessed = true;
-        if st.loaded {
-            return Ok(());
-        }
-        st.loaded = true;
-        if let Some(key) = st.cookie_key.clone() {
-            let db = self.site.db().await?;
-            match Box::pin(store::load(db, &key)).await {
-                Ok(Some(data)) => {
-                    st.data = data;
-                    st.key = Some(key);
-                }
-                Ok(None) => {}
-                Err(e) => return Err(missing_table_hint(e)),
+    /// The state, locked; never held across an await.
+    fn lock(&self) -> std::sync::MutexGuard<'_, State_> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Loads the data from the database on first use.
+    async fn ensure_loaded(&self) -> Result<(), Error> {
+        let key = {
+            let mut st = self.lock();
+            st.accessed = true;
+            if st.loaded {
+                return Ok(());
+            }
+            st.cookie_key.clone()
+        };
+        let data = match &key {
+            Some(k) => {
+                let db = self.site.db().await?;
+                Box::pin(store::load(db, k))
+                    .await
+                    .map_err(missing_table_hint)?
+            }
+            None => None,
+        };
+        let mut st = self.lock();
+        if !st.loaded {
+            st.loaded = true;
+            if let Some(data) = data {
+                st.data = data;
+                st.key = key;
             }
         }
         Ok(())
@@ -58,9 +75,9 @@ impl Session {
 
     /// A value, deserialised.
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
-        let mut st = self.state.lock().await;
-        self.ensure_loaded(&mut st).await?;
-        Ok(st
+        self.ensure_loaded().await?;
+        Ok(self
+            .lock()
             .data
             .get(key)
             .and_then(|v| serde_json::from_value(v.clone()).ok()))
@@ -68,18 +85,18 @@ impl Session {
 
     /// Sets a value.
     pub async fn insert(&self, key: &str, value: impl Serialize) -> Result<(), Error> {
-        let mut st = self.state.lock().await;
-        self.ensure_loaded(&mut st).await?;
-        st.data
-            .insert(key.to_string(), serde_json::to_value(value)?);
+        self.ensure_loaded().await?;
+        let value = serde_json::to_value(value)?;
+        let mut st = self.lock();
+        st.data.insert(key.to_string(), value);
         st.modified = true;
         Ok(())
     }
 
     /// Removes a value; returns it.
     pub async fn remove(&self, key: &str) -> Result<Option<Value>, Error> {
-        let mut st = self.state.lock().await;
-        self.ensure_loaded(&mut st).await?;
+        self.ensure_loaded().await?;
+        let mut st = self.lock();
         let old = st.data.remove(key);
         if old.is_some() {
             st.modified = true;
@@ -89,8 +106,8 @@ impl Session {
 
     /// Deletes the session and its data; the browser's cookie is removed (Django's `flush`).
     pub async fn flush(&self) -> Result<(), Error> {
-        let mut st = self.state.lock().await;
-        self.ensure_loaded(&mut st).await?;
+        self.ensure_loaded().await?;
+        let mut st = self.lock();
         st.data.clear();
         st.flushed = true;
         st.modified = true;
@@ -99,22 +116,31 @@ impl Session {
 
     /// Keeps the data under a new key (Django's `cycle_key`, done at login against fixation).
     pub async fn cycle_key(&self) -> Result<(), Error> {
-        let mut st = self.state.lock().await;
-        self.ensure_loaded(&mut st).await?;
+        self.ensure_loaded().await?;
+        let mut st = self.lock();
         st.cycle = true;
         st.modified = true;
         Ok(())
     }
 
     /// Whether the browser sent a session cookie (nothing can be stored yet otherwise).
-    pub async fn has_cookie(&self) -> bool {
-        self.state.lock().await.cookie_key.is_some()
+    pub fn has_cookie(&self) -> bool {
+        self.lock().cookie_key.is_some()
     }
 
     /// The session key, once the session has been saved.
-    pub async fn key(&self) -> Option<String> {
-        self.state.lock().await.key.clone()
+    pub fn key(&self) -> Option<String> {
+        self.lock().key.clone()
     }
+}
+
+/// What the session middleware saves after the view.
+struct Snapshot {
+    cookie_key: Option<String>,
+    key: Option<String>,
+    data: Map<String, Value>,
+    cycle: bool,
+    flushed: bool,
 }
 
 fn missing_table_hint(e: sea_orm::DbErr) -> Error {
@@ -189,12 +215,22 @@ pub async fn session_middleware(
         return e.into_response();
     }
 
-    let st = session.state.lock().await;
-    let save =
-        st.modified || (settings.session_save_every_request && st.accessed && !st.data.is_empty());
-    if !save {
-        return response;
-    }
+    // A snapshot, so no lock is held while the database is written.
+    let st = {
+        let guard = session.lock();
+        let save = guard.modified
+            || (settings.session_save_every_request && guard.accessed && !guard.data.is_empty());
+        if !save {
+            return response;
+        }
+        Snapshot {
+            cookie_key: guard.cookie_key.clone(),
+            key: guard.key.clone(),
+            data: guard.data.clone(),
+            cycle: guard.cycle,
+            flushed: guard.flushed,
+        }
+    };
     let Ok(db) = site.db().await else {
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
