@@ -4,55 +4,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::Command;
-
-fn pty(p: &Path, args: &[&str], answers: &[(&str, &str)]) -> (i32, String) {
-    let pairs: Vec<Vec<&str>> = answers.iter().map(|(q, a)| vec![*q, *a]).collect();
-    let out = Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/pty_run.py"
-        ))
-        .arg(serde_json::to_string(&pairs).unwrap())
-        .arg(env!("CARGO_BIN_EXE_roan"))
-        .args(args)
-        .current_dir(p)
-        .env("CARGO_TARGET_DIR", shared_target())
-        .env("USER", "osuser")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), text(&out))
-}
-
-fn login_over_http(server: &Server, username: &str, password: &str) -> Response {
-    let page = server.get("/accounts/login/");
-    assert_eq!(page.status, 200, "{}", page.body);
-    let csrf_cookie = page
-        .headers
-        .iter()
-        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("csrftoken="))
-        .map(|(_, v)| v.split(';').next().unwrap().to_string())
-        .expect("a csrftoken cookie");
-    let start = page
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    let token = &page.body[start..start + 64];
-    let body =
-        format!("csrfmiddlewaretoken={token}&username={username}&password={password}&next=%2F");
-    http(
-        server.port,
-        "POST",
-        "/accounts/login/",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", &csrf_cookie),
-        ],
-        &body,
-    )
-}
 
 const GUARDED_VIEWS: &str = r#"
 /// A page for logged-in users.
@@ -60,26 +11,6 @@ pub async fn secret(user: roan::contrib::auth::CurrentUser) -> String {
     format!("secret for {}", user.user().map(|u| u.username.as_str()).unwrap_or("?"))
 }
 "#;
-
-fn set_cookie(r: &Response, name: &str) -> Option<String> {
-    r.headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
-        .find(|c| c.starts_with(&format!("{name}=")))
-}
-
-/// The csrftoken cookie and a form token from the login page.
-fn csrf(server: &Server) -> (String, String) {
-    let page = server.get("/accounts/login/");
-    let cookie = set_cookie(&page, "csrftoken").expect("a csrftoken cookie");
-    let start = page
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    (cookie, page.body[start..start + 64].to_string())
-}
 
 fn post_form(server: &Server, path: &str, cookies: &str, body: &str) -> Response {
     http(
@@ -150,7 +81,7 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
 
     // Interactive: the username defaults to the OS user; a weak password is refused once, then
     // a mismatch, then a good one.
-    let (code, output) = pty(
+    let (code, output) = run_in_pty(
         &p,
         &["createsuperuser"],
         &[
@@ -164,6 +95,7 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
             ("Password", "plum-tractor-sings\r"),
             ("Password (again)", "plum-tractor-sings\r"),
         ],
+        &[("USER", "osuser")],
     );
     assert_eq!(code, 0, "{output}");
     assert!(output.contains("This password is too short"), "{output}");
@@ -228,7 +160,7 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
         false,
     ))
     .unwrap();
-    let (csrf_cookie, token) = csrf(&server);
+    let (csrf_cookie, token) = login_form_csrf(&server);
     let planted = "sessionid=plantedsessionkey000000000000000";
     let r = post_form(
         &server,
@@ -329,13 +261,14 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
     assert_eq!(r.status, 200, "an inactive user is refused");
 
     // changepassword: typed twice at its prompts; the new password logs in, the old one not.
-    let (code, output) = pty(
+    let (code, output) = run_in_pty(
         &p,
         &["changepassword", "admin"],
         &[
             ("Password", "silver-canyon-54\r"),
             ("Password (again)", "silver-canyon-54\r"),
         ],
+        &[("USER", "osuser")],
     );
     assert_eq!(code, 0, "{output}");
     assert!(

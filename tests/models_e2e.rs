@@ -9,7 +9,6 @@ mod common;
 use common::*;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::path::Path;
-use std::process::Command;
 
 /// One version of the blog app's models.
 #[derive(Clone)]
@@ -198,24 +197,8 @@ fn migrate_all(p: &Path, backends: &[Backend]) {
 
 /// makemigrations in a pseudo-terminal, typing `answers` at the prompts.
 fn makemigrations_pty(p: &Path, answers: &[(&str, &str)]) -> String {
-    let pairs: Vec<Vec<&str>> = answers.iter().map(|(q, a)| vec![*q, *a]).collect();
-    let out = Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/pty_run.py"
-        ))
-        .arg(serde_json::to_string(&pairs).unwrap())
-        .arg(env!("CARGO_BIN_EXE_roan"))
-        .arg("makemigrations")
-        .current_dir(p)
-        .env("CARGO_TARGET_DIR", shared_target())
-        .output()
-        .unwrap();
-    let t = text(&out);
-    assert!(
-        out.status.success(),
-        "makemigrations in a terminal failed:\n{t}"
-    );
+    let (code, t) = run_in_pty(p, &["makemigrations"], answers, &[]);
+    assert_eq!(code, 0, "makemigrations in a terminal failed:\n{t}");
     t
 }
 

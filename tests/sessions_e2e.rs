@@ -19,15 +19,6 @@ pub async fn count(session: roan::contrib::sessions::Session) -> roan::Result<St
 }
 "#;
 
-fn cookie_of(r: &Response) -> String {
-    r.headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
-        .find(|c| c.starts_with("sessionid="))
-        .unwrap_or_else(|| panic!("no session cookie in {:?}", r.headers))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn two_processes_on_one_postgresql_share_sessions() {
     let Some(url) = fresh_database(
@@ -76,19 +67,7 @@ async fn two_processes_on_one_postgresql_share_sessions() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    let page = a.get("/accounts/login/");
-    let csrf = page
-        .headers
-        .iter()
-        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("csrftoken="))
-        .map(|(_, v)| v.split(';').next().unwrap().to_string())
-        .expect("csrf cookie");
-    let start = page
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    let token = &page.body[start..start + 64];
+    let (csrf, token) = login_form_csrf(&a);
     let login = http(
         a.port,
         "POST",
@@ -100,7 +79,7 @@ async fn two_processes_on_one_postgresql_share_sessions() {
         &format!("csrfmiddlewaretoken={token}&username=admin&password=violet-harbor-71"),
     );
     assert_eq!(login.status, 302, "{}", login.body);
-    let logged_in = cookie_of(&login);
+    let logged_in = set_cookie(&login, "sessionid").expect("a session cookie");
     let whoami = b.get_with("/shop/secret/", &[("Cookie", &logged_in)]);
     assert_eq!(
         whoami.body,
@@ -111,7 +90,7 @@ async fn two_processes_on_one_postgresql_share_sessions() {
 
     let first = a.get("/shop/count/");
     assert_eq!(first.body, "visit 1", "{}", a.log_text());
-    let cookie = cookie_of(&first);
+    let cookie = set_cookie(&first, "sessionid").expect("a session cookie");
     let second = b.get_with("/shop/count/", &[("Cookie", &cookie)]);
     assert_eq!(
         second.body,

@@ -338,7 +338,7 @@ impl Operation {
     /// Applies this operation to the state of `app`.
     pub fn state_forwards(&self, app: &str, state: &mut ProjectState) -> Result<(), String> {
         let key = |m: &str| (app.to_string(), m.to_string());
-        let missing = |m: &str| format!("model {app}.{m} does not exist at this point");
+        let missing = |m: &str| missing_model(app, m);
         match self {
             Operation::CreateModel {
                 name,
@@ -383,10 +383,7 @@ impl Operation {
                 }
             }
             Operation::AddField { model, field, .. } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 if m.field(&field.name).is_some() {
                     return Err(format!(
                         "field {} already exists on {app}.{model}",
@@ -396,10 +393,7 @@ impl Operation {
                 m.fields.push(field.clone());
             }
             Operation::RemoveField { model, name } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 let before = m.fields.len();
                 m.fields.retain(|f| &f.name != name);
                 if m.fields.len() == before {
@@ -408,10 +402,7 @@ impl Operation {
                 m.indexes.retain(|i| !i.columns.contains(name));
             }
             Operation::AlterField { model, field, .. } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 let slot = m
                     .fields
                     .iter_mut()
@@ -422,10 +413,7 @@ impl Operation {
                 *slot = field.clone();
             }
             Operation::RenameField { model, old, new } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 let slot = m
                     .fields
                     .iter_mut()
@@ -445,10 +433,7 @@ impl Operation {
                 model,
                 constraint: index,
             } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 if m.indexes.iter().any(|i| i.name == index.name) {
                     return Err(format!(
                         "index {} already exists on {app}.{model}",
@@ -459,10 +444,7 @@ impl Operation {
             }
             Operation::RemoveIndex { model, name }
             | Operation::RemoveConstraint { model, name } => {
-                let m = state
-                    .models
-                    .get_mut(&key(model))
-                    .ok_or_else(|| missing(model))?;
+                let m = model_mut(state, app, model)?;
                 let before = m.indexes.len();
                 m.indexes.retain(|i| &i.name != name);
                 if m.indexes.len() == before {
@@ -579,4 +561,20 @@ impl Operation {
             ),
         }
     }
+}
+
+fn missing_model(app: &str, model: &str) -> String {
+    format!("model {app}.{model} does not exist at this point")
+}
+
+/// A model of the state, to change in place.
+fn model_mut<'a>(
+    state: &'a mut ProjectState,
+    app: &str,
+    model: &str,
+) -> Result<&'a mut ModelState, String> {
+    state
+        .models
+        .get_mut(&(app.to_string(), model.to_string()))
+        .ok_or_else(|| missing_model(app, model))
 }

@@ -336,3 +336,65 @@ pub async fn fresh_database(kind: &str, admin: &str, name: &str) -> Option<Strin
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
     Some(format!("{base}/{name}"))
 }
+
+/// Runs `roan ARGS` in `cwd` inside a pseudo-terminal, typing each answer when its prompt
+/// appears (tests/support/pty_run.py); returns the exit code and everything printed.
+pub fn run_in_pty(
+    cwd: &Path,
+    args: &[&str],
+    answers: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> (i32, String) {
+    let pairs: Vec<Vec<&str>> = answers.iter().map(|(q, a)| vec![*q, *a]).collect();
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/pty_run.py"
+    ))
+    .arg(serde_json::to_string(&pairs).expect("answers as JSON"))
+    .arg(env!("CARGO_BIN_EXE_roan"))
+    .args(args)
+    .current_dir(cwd)
+    .env("CARGO_TARGET_DIR", shared_target());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run python3 pty_run.py");
+    (out.status.code().unwrap_or(-1), text(&out))
+}
+
+/// The `name=value` part of a Set-Cookie header of the response.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+}
+
+/// The csrftoken cookie and a form token, from the login page.
+pub fn login_form_csrf(server: &Server) -> (String, String) {
+    let page = server.get("/accounts/login/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let cookie = set_cookie(&page, "csrftoken").expect("a csrftoken cookie");
+    let marker = "name=\"csrfmiddlewaretoken\" value=\"";
+    let start = page.body.find(marker).expect("a token in the login form") + marker.len();
+    (cookie, page.body[start..start + 64].to_string())
+}
+
+/// Logs in through the login form (with its CSRF token); `next` is `/`.
+pub fn login_over_http(server: &Server, username: &str, password: &str) -> Response {
+    let (csrf_cookie, token) = login_form_csrf(server);
+    let body =
+        format!("csrfmiddlewaretoken={token}&username={username}&password={password}&next=%2F");
+    http(
+        server.port,
+        "POST",
+        "/accounts/login/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &csrf_cookie),
+        ],
+        &body,
+    )
+}
