@@ -33,7 +33,10 @@ fn engine(base: &Path, debug: bool) -> Templates {
         "blog/",
         include(Urls::app(
             "blog",
-            vec![path("<int:id>/", detail).name("detail")],
+            vec![
+                path("", detail).name("index"),
+                path("<int:id>/", detail).name("detail"),
+            ],
         )),
     )])
     .unwrap();
@@ -145,4 +148,28 @@ fn inheritance_globals_and_escaping() {
         t.render("bad2.html", minijinja::context! {}).unwrap_err()
     );
     assert!(err.contains("blog/<int:id>/"), "{err}");
+
+    // A name alone, a positional argument, and the mistakes.
+    write(
+        &d.join("templates/forms.html"),
+        "{{ url('blog:index') }} {{ url('blog:detail', 5) }} {{ url('blog:detail', id=6) }}",
+    );
+    assert_eq!(
+        t.render("forms.html", minijinja::context! {}).unwrap(),
+        "/blog/ /blog/5/ /blog/6/"
+    );
+    for (file, call, expected) in [
+        ("noname.html", "{{ url() }}", "needs a route name"),
+        ("notstr.html", "{{ url(3) }}", "route name as a string"),
+        ("extra.html", "{{ url('blog:index', 1) }}", "not found"),
+        (
+            "unknown.html",
+            "{{ url('blog:detail', idd=1) }}",
+            "not found",
+        ),
+    ] {
+        write(&d.join("templates").join(file), call);
+        let err = format!("{:#}", t.render(file, minijinja::context! {}).unwrap_err());
+        assert!(err.contains(expected), "{call}: {err}");
+    }
 }

@@ -91,24 +91,17 @@ impl HttpRequest {
         Ok(self.site.resolver().reverse(name, &[], &kwargs)?)
     }
 
-    /// The `request` variable templates see.
+    /// The `request` variable templates see; its fields are computed when a template reads
+    /// them.
     pub(crate) fn template_value(&self) -> minijinja::Value {
-        let query = self.query_string();
-        let get: std::collections::BTreeMap<String, String> = if query.is_empty() {
-            Default::default()
-        } else {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-                .unwrap_or_default()
-                .into_iter()
-                .collect()
-        };
-        minijinja::context! {
-            method => self.method.as_str(),
-            path => self.path(),
-            full_path => self.full_path(),
-            GET => get,
-            url_name => self.resolver_match.as_ref().and_then(|m| m.url_name.clone()),
-        }
+        minijinja::Value::from_object(TemplateRequest {
+            method: self.method.clone(),
+            uri: self.uri.clone(),
+            url_name: self
+                .resolver_match
+                .as_ref()
+                .and_then(|m| m.url_name.clone()),
+        })
     }
 
     pub(crate) fn from_parts(parts: &Parts) -> Result<HttpRequest, Error> {
@@ -138,6 +131,54 @@ impl<S: Send + Sync> FromRequestParts<S> for HttpRequest {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         HttpRequest::from_parts(parts)
+    }
+}
+
+/// `request` in a template: `method`, `path`, `full_path`, `GET` (the query as a map) and
+/// `url_name`.
+#[derive(Debug)]
+struct TemplateRequest {
+    method: Method,
+    uri: Uri,
+    url_name: Option<std::sync::Arc<str>>,
+}
+
+impl TemplateRequest {
+    const FIELDS: [&'static str; 5] = ["method", "path", "full_path", "GET", "url_name"];
+}
+
+impl minijinja::value::Object for TemplateRequest {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        use minijinja::Value;
+        Some(match key.as_str()? {
+            "method" => Value::from(self.method.as_str()),
+            "path" => Value::from(self.uri.path()),
+            "full_path" => Value::from(
+                self.uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or_else(|| self.uri.path()),
+            ),
+            "GET" => {
+                let query = self.uri.query().unwrap_or("");
+                let get: std::collections::BTreeMap<String, String> =
+                    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect();
+                Value::from(get)
+            }
+            "url_name" => self
+                .url_name
+                .as_deref()
+                .map(Value::from)
+                .unwrap_or_default(),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(&Self::FIELDS)
     }
 }
 

@@ -19,35 +19,69 @@ pub fn render(
     template: &str,
     context: impl Serialize,
 ) -> Result<Response, Error> {
-    let csrf = request
-        .csrf
-        .clone()
-        .map(|t| minijinja::Value::from_object(crate::template::CsrfObject(t)));
-    let messages = request
-        .messages
-        .as_ref()
-        .map(crate::contrib::messages::Messages::template_value)
-        .unwrap_or_else(|| minijinja::Value::from(Vec::<minijinja::Value>::new()));
-    // One flat map (a merged context makes every lookup search several maps).
-    let given = minijinja::Value::from(minijinja::value::Serde(&context));
-    let mut map: std::collections::BTreeMap<String, minijinja::Value> = given
-        .try_iter()
-        .map(|keys| {
-            keys.filter_map(|k| {
-                let v = given.get_item(&k).ok()?;
-                Some((k.as_str()?.to_string(), v))
-            })
-            .collect()
-        })
-        .unwrap_or_default();
-    map.entry("request".into())
-        .or_insert_with(|| request.template_value());
-    map.entry("csrf".into())
-        .or_insert_with(|| csrf.unwrap_or_default());
-    map.entry("messages".into()).or_insert(messages);
-    let ctx = minijinja::Value::from(map);
+    let ctx = minijinja::Value::from_object(RenderContext {
+        given: minijinja::Value::from(minijinja::value::Serde(&context)),
+        request: request.template_value(),
+        csrf: request
+            .csrf
+            .clone()
+            .map(|t| minijinja::Value::from_object(crate::template::CsrfObject(t)))
+            .unwrap_or_default(),
+        messages: match &request.messages {
+            Some(m) => m.template_value(),
+            None => minijinja::Value::from(Vec::<minijinja::Value>::new()),
+        },
+    });
     let html = request.site().templates().render(template, ctx)?;
     Ok(Html(html).into_response())
+}
+
+/// What a template rendered by [`render`] sees: the view's context, then `request`, `csrf`
+/// and `messages` unless the view gave those names itself. Looked up in place, not copied
+/// into a new map.
+#[derive(Debug)]
+struct RenderContext {
+    given: minijinja::Value,
+    request: minijinja::Value,
+    csrf: minijinja::Value,
+    messages: minijinja::Value,
+}
+
+impl RenderContext {
+    const BUILT_IN: [&'static str; 3] = ["request", "csrf", "messages"];
+
+    fn built_in(&self, name: &str) -> Option<&minijinja::Value> {
+        match name {
+            "request" => Some(&self.request),
+            "csrf" => Some(&self.csrf),
+            "messages" => Some(&self.messages),
+            _ => None,
+        }
+    }
+}
+
+impl minijinja::value::Object for RenderContext {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let name = key.as_str()?;
+        match self.given.get_attr(name) {
+            Ok(v) if !v.is_undefined() => Some(v),
+            _ => self.built_in(name).cloned(),
+        }
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let mut keys: Vec<minijinja::Value> = self
+            .given
+            .try_iter()
+            .map(|it| it.collect())
+            .unwrap_or_default();
+        for name in Self::BUILT_IN {
+            if !keys.iter().any(|k| k.as_str() == Some(name)) {
+                keys.push(minijinja::Value::from(name));
+            }
+        }
+        minijinja::value::Enumerator::Values(keys)
+    }
 }
 
 /// Redirects (302) to a URL (anything with a `/`) or to a route name reversed without arguments.

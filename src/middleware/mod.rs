@@ -13,27 +13,34 @@
 pub mod allowed_hosts;
 pub mod clickjacking;
 pub mod csrf;
+mod layer;
 pub mod security;
+
+pub use layer::{Middleware, MiddlewareLayer, MiddlewareService};
 
 use crate::site::Site;
 use axum::Router;
+use axum::body::Body;
+use tower::ServiceBuilder;
 
 /// Wraps the site's routes in roan's default middleware stack (the order above). A project that
 /// sets its own [`crate::Project::middleware`] calls this to keep it.
+///
+/// The layers wrap the routes as one service (no per-layer boxing), which the returned router
+/// serves as its fallback.
 pub fn default_stack(router: Router, site: &Site) -> Router {
-    use axum::middleware::from_fn_with_state as layer_fn;
     let limit = usize::try_from(site.settings().data_upload_max_memory_size).unwrap_or(usize::MAX);
-    let mut router = router
+    let sessions = site
+        .has_app(crate::contrib::sessions::LABEL)
+        .then(|| MiddlewareLayer::new(crate::contrib::sessions::SessionMiddleware::new(site)));
+    let stack = ServiceBuilder::new()
+        .layer(MiddlewareLayer::new(security::Security::new(
+            site.settings_arc(),
+        )))
+        .option_layer(sessions)
+        .map_response(|r: axum::response::Response<_>| r.map(Body::new))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit));
-    if site.has_app(crate::contrib::sessions::LABEL) {
-        router = router.layer(layer_fn(
-            site.clone(),
-            crate::contrib::sessions::session_middleware,
-        ));
-    }
-    router.layer(layer_fn(
-        std::sync::Arc::new(security::SecurityHeaders::new(site.settings_arc())),
-        security::security,
-    ))
+        .service(router);
+    Router::new().fallback_service(stack)
 }

@@ -1,9 +1,9 @@
 //! Django's `SecurityMiddleware`: HTTPS redirect and security headers.
 
+use super::Middleware;
 use crate::conf::Settings;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -71,58 +71,73 @@ impl SecurityHeaders {
     }
 }
 
-/// The middleware: allowed hosts, HTTPS redirect, then the security headers and
-/// `X-Frame-Options` on the response (one layer, for speed).
-pub async fn security(
-    State(config): State<Arc<SecurityHeaders>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let settings = &config.settings;
-    if let Some(rejection) = super::allowed_hosts::check(&request, settings) {
-        return rejection;
+/// Django's `SecurityMiddleware` as a [`Middleware`]: allowed hosts and the HTTPS redirect
+/// before the view, the security headers and `X-Frame-Options` on the response (one layer,
+/// for speed).
+#[derive(Clone)]
+pub struct Security(Arc<SecurityHeaders>);
+
+impl Security {
+    /// The middleware for these settings.
+    pub fn new(settings: Arc<Settings>) -> Security {
+        Security(Arc::new(SecurityHeaders::new(settings)))
     }
-    let secure = is_secure(&request, settings);
-    if settings.secure_ssl_redirect && !secure {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let path = request
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, format!("https://{host}{path}"))],
-        )
-            .into_response();
-    }
-    let mut response = next.run(request).await;
-    let exempt = response
-        .extensions()
-        .get::<super::clickjacking::XFrameExempt>()
-        .is_some();
-    let headers = response.headers_mut();
-    for (name, value) in &config.always {
-        if !headers.contains_key(name) {
-            headers.insert(name.clone(), value.clone());
+}
+
+impl Middleware for Security {
+    /// Whether the request came over HTTPS.
+    type State = bool;
+
+    async fn before(&self, request: &mut Request) -> Result<bool, Response> {
+        let settings = &self.0.settings;
+        if let Some(rejection) = super::allowed_hosts::check(request, settings) {
+            return Err(rejection);
         }
+        let secure = is_secure(request, settings);
+        if settings.secure_ssl_redirect && !secure {
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            return Err((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("https://{host}{path}"))],
+            )
+                .into_response());
+        }
+        Ok(secure)
     }
-    if !exempt
-        && !headers.contains_key(header::X_FRAME_OPTIONS)
-        && let Some(v) = &config.x_frame_options
-    {
-        headers.insert(header::X_FRAME_OPTIONS, v.clone());
+
+    async fn after(&self, secure: bool, mut response: Response) -> Response {
+        let config = &self.0;
+        let exempt = response
+            .extensions()
+            .get::<super::clickjacking::XFrameExempt>()
+            .is_some();
+        let headers = response.headers_mut();
+        for (name, value) in &config.always {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if !exempt
+            && !headers.contains_key(header::X_FRAME_OPTIONS)
+            && let Some(v) = &config.x_frame_options
+        {
+            headers.insert(header::X_FRAME_OPTIONS, v.clone());
+        }
+        if secure
+            && let Some(hsts) = &config.hsts
+            && !headers.contains_key(header::STRICT_TRANSPORT_SECURITY)
+        {
+            headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        }
+        response
     }
-    if secure
-        && let Some(hsts) = &config.hsts
-        && !headers.contains_key(header::STRICT_TRANSPORT_SECURITY)
-    {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
-    }
-    response
 }

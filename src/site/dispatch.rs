@@ -74,13 +74,13 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         }
     }
     if let Some((index, url_match)) = site.resolver().resolve(&path) {
-        let Some((view, csrf_exempt, guard)) = site.resolver().view(index) else {
+        let Some(resolved) = site.resolver().routes().get(index) else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         };
         let mut req = std::mem::replace(request, Request::new(Body::empty()));
         let token = csrf::CsrfToken::from_headers(req.headers(), settings);
         let skip = req.extensions().get::<csrf::SkipCsrfCheck>().is_some();
-        if csrf::is_unsafe(req.method()) && !csrf_exempt && !skip {
+        if csrf::is_unsafe(req.method()) && !resolved.csrf_exempt && !skip {
             let (checked, rejection) = check_csrf(site, req, &token).await;
             if let Some(response) = rejection {
                 return response;
@@ -90,15 +90,15 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         req.extensions_mut().insert(site.clone());
         req.extensions_mut().insert(url_match);
         req.extensions_mut().insert(token.clone());
-        if let Some(guard) = guard {
-            match check_guard(site, &mut req, &guard).await {
+        if let Some(guard) = &resolved.guard {
+            match check_guard(site, &mut req, guard).await {
                 Ok(()) => {}
                 Err(response) => return response,
             }
         }
         let guarded = tower::Layer::layer(
             &tower_http::catch_panic::CatchPanicLayer::custom(panic_response),
-            view,
+            resolved.view.clone(),
         );
         let mut response = match guarded.oneshot(req).await {
             Ok(response) => response.map(Body::new),

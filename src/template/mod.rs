@@ -9,8 +9,9 @@ mod loader;
 
 use crate::conf::Settings;
 use crate::urls::Resolver;
-use minijinja::value::{Kwargs, Rest};
+use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -26,6 +27,17 @@ fn django_escape(
     let owned;
     let text = match value.as_str() {
         Some(s) => s,
+        // Numbers, booleans and none print nothing that needs escaping.
+        None if matches!(
+            value.kind(),
+            minijinja::value::ValueKind::Number
+                | minijinja::value::ValueKind::Bool
+                | minijinja::value::ValueKind::None
+                | minijinja::value::ValueKind::Undefined
+        ) =>
+        {
+            return minijinja::escape_formatter(out, state, value);
+        }
         None => {
             owned = value.to_string();
             &owned
@@ -64,6 +76,75 @@ fn csrf_token(state: &minijinja::State) -> Result<String, Error> {
                 "csrf_input() and csrf_token() need a template rendered by roan::render for a request",
             )
         })
+}
+
+/// `url(name, *args, **kwargs)`: a route name reversed, Django's `{% url %}`.
+///
+/// An object rather than a plain function so the common call, a name with no arguments, is a
+/// lookup in a table made once (no argument parsing, no reversing).
+struct UrlFunction {
+    resolver: Arc<Resolver>,
+    fixed: HashMap<String, Value, foldhash::fast::RandomState>,
+}
+
+impl std::fmt::Debug for UrlFunction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("url")
+    }
+}
+
+impl UrlFunction {
+    fn new(resolver: Arc<Resolver>) -> UrlFunction {
+        let fixed = resolver
+            .static_paths()
+            .map(|(name, path)| (name.to_string(), Value::from_safe_string(path.to_string())))
+            .collect();
+        UrlFunction { resolver, fixed }
+    }
+}
+
+impl minijinja::value::Object for UrlFunction {
+    fn call(
+        self: &Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        let (args, kwargs) = match args.split_last() {
+            Some((last, rest)) if last.is_kwargs() => (rest, Some(Kwargs::try_from(last.clone())?)),
+            _ => (args, None),
+        };
+        let Some((name, args)) = args.split_first() else {
+            return Err(Error::new(
+                ErrorKind::MissingArgument,
+                "url() needs a route name, e.g. url('blog:detail', id=3)",
+            ));
+        };
+        let Some(name) = name.as_str() else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("url() takes a route name as a string, not {name}"),
+            ));
+        };
+        if args.is_empty()
+            && kwargs.is_none()
+            && let Some(path) = self.fixed.get(name)
+        {
+            return Ok(path.clone());
+        }
+        let args: Vec<String> = args.iter().map(|v| v.to_string()).collect();
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(kwargs) = &kwargs {
+            for key in kwargs.args() {
+                let v: Value = kwargs.get(key)?;
+                pairs.push((key, v.to_string()));
+            }
+            kwargs.assert_all_used()?;
+        }
+        self.resolver
+            .reverse(name, &args, &pairs)
+            .map(Value::from_safe_string)
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+    }
 }
 
 /// The template engine of a site; cheap to clone.
@@ -111,24 +192,7 @@ impl Templates {
                 })
             },
         );
-        let urls = resolver.clone();
-        env.add_function(
-            "url",
-            move |name: &str, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
-                let args: Vec<String> = args.iter().map(|v| v.to_string()).collect();
-                let mut pairs: Vec<(String, String)> = Vec::new();
-                for key in kwargs.args() {
-                    let v: Value = kwargs.get(key)?;
-                    pairs.push((key.to_string(), v.to_string()));
-                }
-                kwargs.assert_all_used()?;
-                let pairs: Vec<(&str, String)> =
-                    pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                urls.reverse(name, &args, &pairs)
-                    .map(Value::from_safe_string)
-                    .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
-            },
-        );
+        env.add_global("url", Value::from_object(UrlFunction::new(resolver)));
         Templates { env: Arc::new(env) }
     }
 

@@ -40,6 +40,32 @@ impl Converter {
         }
     }
 
+    /// Whether a whole text is what this converter matches (the route regex's part, checked
+    /// without compiling a regex, for `reverse`).
+    fn accepts(self, text: &str) -> bool {
+        match self {
+            Converter::Int => !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
+            Converter::Str => !text.is_empty() && !text.contains('/'),
+            Converter::Slug => {
+                !text.is_empty()
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            }
+            Converter::Uuid => {
+                let groups: Vec<&str> = text.split('-').collect();
+                groups.len() == 5
+                    && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, len)| {
+                        g.len() == len
+                            && g.bytes()
+                                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                    })
+            }
+            // The regex's `.` stops at a newline.
+            Converter::Path => !text.is_empty() && !text.contains('\n'),
+        }
+    }
+
     /// Converts a matched text to its value; `None` means the pattern does not match (a 404).
     fn to_value(self, text: &str) -> Option<serde_json::Value> {
         match self {
@@ -61,6 +87,9 @@ pub struct RoutePattern {
     route: String,
     parts: Vec<Part>,
     regex: Regex,
+    /// The literal text before the first parameter (the whole route when it has none): a
+    /// path that does not start with it cannot match, and the regex is not run.
+    prefix: String,
 }
 
 /// A route that cannot be parsed.
@@ -151,16 +180,26 @@ impl RoutePattern {
         }
         re.push('$');
         let regex = Regex::new(&re).map_err(|e| err(e.to_string()))?;
+        let prefix = match parts.first() {
+            Some(Part::Literal(text)) => text.clone(),
+            _ => String::new(),
+        };
         Ok(RoutePattern {
             route: route.to_string(),
             parts,
             regex,
+            prefix,
         })
     }
 
     /// The route as written.
     pub fn route(&self) -> &str {
         &self.route
+    }
+
+    /// The path (with a leading `/`) when the route has no parameters.
+    pub fn static_path(&self) -> Option<String> {
+        self.reverse(&|_| None)
     }
 
     /// The parameter names, in order.
@@ -173,6 +212,13 @@ impl RoutePattern {
 
     /// Matches a path (without its leading `/`); returns the converted parameters in order.
     pub fn matches(&self, path: &str) -> Option<Vec<(String, serde_json::Value)>> {
+        if !path.starts_with(&self.prefix) {
+            return None;
+        }
+        if self.prefix.len() == self.route.len() {
+            // No parameters: the route is all literal.
+            return (path.len() == self.route.len()).then(Vec::new);
+        }
         let caps = self.regex.captures(path)?;
         let mut out = Vec::new();
         let mut i = 1;
@@ -195,8 +241,7 @@ impl RoutePattern {
                 Part::Literal(text) => out.push_str(text),
                 Part::Param { name, converter } => {
                     let value = value_of(name)?;
-                    let full = Regex::new(&format!("^(?:{})$", converter.regex())).ok()?;
-                    if !full.is_match(&value) || converter.to_value(&value).is_none() {
+                    if !converter.accepts(&value) || converter.to_value(&value).is_none() {
                         return None;
                     }
                     out.push_str(&quote(&value));
@@ -295,6 +340,39 @@ mod tests {
             s.reverse(&|_| Some("a b".into())).as_deref(),
             Some("/t/a%20b/")
         );
+    }
+
+    #[test]
+    fn converters_accept_what_their_regex_matches() {
+        let samples = [
+            "",
+            "0",
+            "42",
+            "-1",
+            "a",
+            "a-b_c",
+            "a b",
+            "a/b",
+            "x\ny",
+            "\u{e9}t\u{e9}",
+            "A1",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "123E4567-E89B-12D3-A456-426614174000",
+            "123e4567-e89b-12d3-a456-42661417400",
+            "123e4567e89b-12d3-a456-426614174000-",
+        ];
+        for conv in [
+            Converter::Int,
+            Converter::Str,
+            Converter::Slug,
+            Converter::Uuid,
+            Converter::Path,
+        ] {
+            let re = Regex::new(&format!("^(?:{})$", conv.regex())).unwrap();
+            for s in samples {
+                assert_eq!(conv.accepts(s), re.is_match(s), "{conv:?} on {s:?}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Flattened URL configuration: resolving a path and reversing a name.
 
 use super::{Pattern, PatternError, RoutePattern, Target, Urls, View};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 /// One leaf route with its full pattern and qualified name.
@@ -14,15 +15,18 @@ pub struct ResolvedRoute {
     /// What the user must be.
     pub guard: Option<super::Guard>,
     pub(crate) view: View,
+    /// `pattern.route()` and `name`, shared with every [`UrlMatch`] of this route.
+    shared_route: Arc<str>,
+    shared_name: Option<Arc<str>>,
 }
 
 /// The outcome of resolving a path.
 #[derive(Debug, Clone)]
 pub struct UrlMatch {
     /// The full route that matched.
-    pub route: String,
+    pub route: Arc<str>,
     /// Its qualified name.
-    pub url_name: Option<String>,
+    pub url_name: Option<Arc<str>>,
     /// Converted parameters, in order.
     pub kwargs: Vec<(String, serde_json::Value)>,
 }
@@ -36,6 +40,10 @@ pub struct NoReverseMatch(pub String);
 pub struct Resolver {
     routes: Vec<ResolvedRoute>,
     root_is_empty: bool,
+    /// Route indices by qualified name, in order.
+    by_name: HashMap<String, Vec<usize>>,
+    /// The path of each name that reverses without arguments (its first parameterless route).
+    static_paths: HashMap<String, String>,
 }
 
 impl Resolver {
@@ -46,9 +54,20 @@ impl Resolver {
             .all(|p| matches!(&p.target, Target::Include(u) if u.builtin));
         let mut routes = Vec::new();
         flatten(patterns, "", &[], &mut routes)?;
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut static_paths = HashMap::new();
+        for (i, route) in routes.iter().enumerate() {
+            let Some(name) = &route.name else { continue };
+            by_name.entry(name.clone()).or_default().push(i);
+            if let Some(path) = route.pattern.static_path() {
+                static_paths.entry(name.clone()).or_insert(path);
+            }
+        }
         Ok(Resolver {
             routes,
             root_is_empty,
+            by_name,
+            static_paths,
         })
     }
 
@@ -70,19 +89,13 @@ impl Resolver {
                 (
                     i,
                     UrlMatch {
-                        route: r.pattern.route().to_string(),
-                        url_name: r.name.clone(),
+                        route: r.shared_route.clone(),
+                        url_name: r.shared_name.clone(),
                         kwargs,
                     },
                 )
             })
         })
-    }
-
-    pub(crate) fn view(&self, index: usize) -> Option<(View, bool, Option<super::Guard>)> {
-        self.routes
-            .get(index)
-            .map(|r| (r.view.clone(), r.csrf_exempt, r.guard.clone()))
     }
 
     /// Builds the path of a named route from positional or keyword arguments.
@@ -92,10 +105,18 @@ impl Resolver {
         args: &[String],
         kwargs: &[(&str, String)],
     ) -> Result<String, NoReverseMatch> {
+        if args.is_empty()
+            && kwargs.is_empty()
+            && let Some(path) = self.static_paths.get(name)
+        {
+            return Ok(path.clone());
+        }
         let candidates: Vec<&ResolvedRoute> = self
-            .routes
-            .iter()
-            .filter(|r| r.name.as_deref() == Some(name))
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.routes.get(i))
             .collect();
         if candidates.is_empty() {
             let hint = self
@@ -161,6 +182,13 @@ impl Resolver {
         )))
     }
 
+    /// Every name that reverses without arguments, with its path (what `url("name")` gives).
+    pub fn static_paths(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.static_paths
+            .iter()
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+    }
+
     /// Names used by more than one route (reported by `check`).
     pub fn duplicate_names(&self) -> Vec<String> {
         let mut seen = std::collections::BTreeMap::<&str, usize>::new();
@@ -191,11 +219,14 @@ fn flatten(
                     parts.join(":")
                 });
                 out.push(ResolvedRoute {
+                    shared_route: Arc::from(pattern.route()),
+                    shared_name: name.as_deref().map(Arc::from),
                     pattern,
                     name,
                     csrf_exempt: p.csrf_exempt,
                     guard: p.guard,
-                    view: *view,
+                    // Bound to its (unit) state once, so no request re-boxes the handler.
+                    view: view.with_state(()),
                 });
             }
             Target::Include(Urls {

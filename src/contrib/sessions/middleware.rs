@@ -2,11 +2,11 @@
 
 use super::store;
 use crate::http::Error;
+use crate::middleware::Middleware;
 use crate::site::Site;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -173,48 +173,84 @@ fn cookie_value(request: &Request, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The middleware: gives each request a [`Session`] and saves it after the view.
-pub async fn session_middleware(
-    State(site): State<Site>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let settings = site.settings();
-    let name = settings.session_cookie_name.clone();
-    let cookie_key = cookie_value(&request, &name);
-    let session = Session {
-        state: Arc::new(Mutex::new(State_ {
-            cookie_key: cookie_key.clone(),
-            key: None,
-            loaded: false,
-            data: Map::new(),
-            modified: false,
-            accessed: false,
-            cycle: false,
-            flushed: false,
-        })),
-        site: site.clone(),
-    };
-    request.extensions_mut().insert(session.clone());
-    // Messages live in the session: the same middleware loads and stores them.
-    let messages = if site.has_app(crate::contrib::messages::LABEL) {
-        match crate::contrib::messages::load(&session).await {
-            Ok((m, pending)) => {
-                request.extensions_mut().insert(m.clone());
-                Some((m, pending))
-            }
-            Err(e) => return e.into_response(),
+/// The session middleware: gives each request a [`Session`] (and its
+/// [`Messages`](crate::contrib::messages::Messages) when that app is installed) and saves it
+/// after the view when it changed.
+#[derive(Clone)]
+pub struct SessionMiddleware {
+    site: Site,
+    messages: bool,
+}
+
+impl SessionMiddleware {
+    /// The middleware of a site.
+    pub fn new(site: &Site) -> SessionMiddleware {
+        SessionMiddleware {
+            site: site.clone(),
+            messages: site.has_app(crate::contrib::messages::LABEL),
         }
-    } else {
-        None
-    };
-    let mut response = next.run(request).await;
-    if let Some((m, pending)) = &messages
-        && let Err(e) = crate::contrib::messages::store(m, pending, &session).await
-    {
-        return e.into_response();
+    }
+}
+
+/// What the session middleware carries from before the view to after it.
+pub struct SessionState {
+    session: Session,
+    messages: Option<(
+        crate::contrib::messages::Messages,
+        Vec<crate::contrib::messages::Message>,
+    )>,
+}
+
+impl Middleware for SessionMiddleware {
+    type State = SessionState;
+
+    async fn before(&self, request: &mut Request) -> Result<SessionState, Response> {
+        let name = &self.site.settings().session_cookie_name;
+        let cookie_key = cookie_value(request, name);
+        let session = Session {
+            state: Arc::new(Mutex::new(State_ {
+                cookie_key,
+                key: None,
+                loaded: false,
+                data: Map::new(),
+                modified: false,
+                accessed: false,
+                cycle: false,
+                flushed: false,
+            })),
+            site: self.site.clone(),
+        };
+        request.extensions_mut().insert(session.clone());
+        // Messages live in the session: the same middleware loads and stores them.
+        let messages = if self.messages {
+            match crate::contrib::messages::load(&session).await {
+                Ok((m, pending)) => {
+                    request.extensions_mut().insert(m.clone());
+                    Some((m, pending))
+                }
+                Err(e) => return Err(e.into_response()),
+            }
+        } else {
+            None
+        };
+        Ok(SessionState { session, messages })
     }
 
+    async fn after(&self, state: SessionState, response: Response) -> Response {
+        let SessionState { session, messages } = state;
+        if let Some((m, pending)) = &messages
+            && let Err(e) = crate::contrib::messages::store(m, pending, &session).await
+        {
+            return e.into_response();
+        }
+        save(&self.site, &session, response).await
+    }
+}
+
+/// Saves the session after the view when it changed, and sets or deletes its cookie.
+async fn save(site: &Site, session: &Session, mut response: Response) -> Response {
+    let settings = site.settings();
+    let name = &settings.session_cookie_name;
     // A snapshot, so no lock is held while the database is written.
     let st = {
         let guard = session.lock();
@@ -279,7 +315,7 @@ pub async fn session_middleware(
             }
             c
         }
-        Ok(None) if cookie_key.is_some() => {
+        Ok(None) if st.cookie_key.is_some() => {
             format!(
                 "{name}=; Path=/; Max-Age=0; HttpOnly; SameSite={}",
                 settings.session_cookie_samesite

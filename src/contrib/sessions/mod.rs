@@ -19,7 +19,7 @@ mod middleware;
 mod store;
 
 pub use clearsessions::ClearSessions;
-pub use middleware::{Session, session_middleware};
+pub use middleware::{Session, SessionMiddleware, SessionState};
 
 use crate::db::{Field, FieldType, ModelState};
 use crate::migrations::{Migration, Operation};

@@ -1,0 +1,118 @@
+//! [`Middleware`]: a middleware written as two async steps around the view, and the tower
+//! layer that runs it.
+//!
+//! A `Middleware` is Django's shape (`process_request`, then `process_response`) as a tower
+//! [`Layer`]: one boxed future per request and a cheap clone of the inner service, where
+//! `axum::middleware::from_fn` boxes the inner service again on every request.
+
+use axum::extract::Request;
+use axum::response::Response;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tower::{Layer, Service};
+
+/// A middleware in two steps: `before` the view may answer at once or carry state to `after`,
+/// which sees the response.
+///
+/// ```
+/// use axum::extract::Request;
+/// use axum::response::Response;
+/// use roan::middleware::{Middleware, MiddlewareLayer};
+///
+/// /// Adds `X-Served-By` to every response.
+/// #[derive(Clone)]
+/// struct ServedBy;
+///
+/// impl Middleware for ServedBy {
+///     type State = ();
+///     async fn before(&self, _request: &mut Request) -> Result<(), Response> {
+///         Ok(())
+///     }
+///     async fn after(&self, _state: (), mut response: Response) -> Response {
+///         response.headers_mut().insert("x-served-by", "roan".parse().unwrap());
+///         response
+///     }
+/// }
+///
+/// let app: axum::Router = axum::Router::new().layer(MiddlewareLayer::new(ServedBy));
+/// ```
+pub trait Middleware: Clone + Send + Sync + 'static {
+    /// What `before` hands to `after`.
+    type State: Send + 'static;
+
+    /// Runs before the view; an `Err` response is sent without calling the view.
+    fn before(
+        &self,
+        request: &mut Request,
+    ) -> impl Future<Output = Result<Self::State, Response>> + Send;
+
+    /// Runs after the view with its response.
+    fn after(
+        &self,
+        state: Self::State,
+        response: Response,
+    ) -> impl Future<Output = Response> + Send;
+}
+
+/// The tower layer of a [`Middleware`].
+#[derive(Clone)]
+pub struct MiddlewareLayer<M> {
+    middleware: M,
+}
+
+impl<M: Middleware> MiddlewareLayer<M> {
+    /// Wraps a middleware as a layer.
+    pub fn new(middleware: M) -> Self {
+        MiddlewareLayer { middleware }
+    }
+}
+
+impl<M: Middleware, S> Layer<S> for MiddlewareLayer<M> {
+    type Service = MiddlewareService<M, S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        MiddlewareService {
+            middleware: self.middleware.clone(),
+            inner,
+        }
+    }
+}
+
+/// The service a [`MiddlewareLayer`] makes.
+#[derive(Clone)]
+pub struct MiddlewareService<M, S> {
+    middleware: M,
+    inner: S,
+}
+
+impl<M, S> Service<Request> for MiddlewareService<M, S>
+where
+    M: Middleware,
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        // The service that was polled ready answers this request; a clone stays for the next.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let middleware = self.middleware.clone();
+        Box::pin(async move {
+            let state = match middleware.before(&mut request).await {
+                Ok(state) => state,
+                Err(response) => return Ok(response),
+            };
+            let response = inner.call(request).await?;
+            Ok(middleware.after(state, response).await)
+        })
+    }
+}
