@@ -9,6 +9,9 @@
 //! 3. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
 //! CSRF and the login/permission guards run in the dispatcher, once the route is known.
+//!
+//! A project's own middleware is any tower layer, or a [`Middleware`] (Django's request and
+//! response steps as two async functions) wrapped in a [`MiddlewareLayer`].
 
 pub mod allowed_hosts;
 pub mod clickjacking;
