@@ -163,7 +163,7 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> TestResponse {
         let body = serde_urlencoded::to_string(form).unwrap_or_default();
-        self.send_once_with(Method::POST, path, Some(body), headers)
+        self.send_once_with(Method::POST, path, Some(Payload::form(body)), headers)
             .await
     }
 
@@ -203,14 +203,70 @@ impl Client {
         self.request(Method::POST, path, Some(body)).await
     }
 
+    /// POST a `multipart/form-data` body, as a form with file inputs sends: text fields, then
+    /// files as (field name, file name, content).
+    ///
+    /// ```no_run
+    /// # async fn t(client: roan::test::Client) {
+    /// let r = client
+    ///     .post_multipart("/upload/", &[("title", "Notes")], &[("file", "a.txt", b"hello")])
+    ///     .await;
+    /// # }
+    /// ```
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
+        const BOUNDARY: &str = "roan-test-client-boundary-5c1f0e";
+        let mut bytes = Vec::new();
+        for (name, value) in fields {
+            bytes.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, filename, content) in files {
+            bytes.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            bytes.extend_from_slice(content);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let payload = Payload {
+            content_type: format!("multipart/form-data; boundary={BOUNDARY}"),
+            bytes,
+        };
+        self.request_with(Method::POST, path, Some(payload)).await
+    }
+
     /// Sends a request with an optional form body, following redirects when asked.
     pub async fn request(&self, method: Method, path: &str, form: Option<String>) -> TestResponse {
+        self.request_with(method, path, form.map(Payload::form))
+            .await
+    }
+
+    async fn request_with(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Option<Payload>,
+    ) -> TestResponse {
         let mut chain = Vec::new();
         let mut method = method;
         let mut path = path.to_string();
-        let mut form = form;
+        let mut payload = payload;
         loop {
-            let mut response = self.send_once(method.clone(), &path, form.clone()).await;
+            let mut response = self
+                .send_once_with(method.clone(), &path, payload.clone(), &[])
+                .await;
             let location = response.header("location").map(str::to_string);
             if self.follow
                 && response.status.is_redirection()
@@ -223,7 +279,7 @@ impl Client {
                     StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
                 ) {
                     method = Method::GET;
-                    form = None;
+                    payload = None;
                 }
                 path = location;
                 continue;
@@ -233,15 +289,11 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, method: Method, path: &str, form: Option<String>) -> TestResponse {
-        self.send_once_with(method, path, form, &[]).await
-    }
-
     async fn send_once_with(
         &self,
         method: Method,
         path: &str,
-        form: Option<String>,
+        payload: Option<Payload>,
         headers: &[(&str, &str)],
     ) -> TestResponse {
         let mut builder = Request::builder()
@@ -258,10 +310,10 @@ impl Client {
         if !cookie.is_empty() {
             builder = builder.header(header::COOKIE, cookie);
         }
-        let body = match form {
-            Some(f) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(f)
+        let body = match payload {
+            Some(p) => {
+                builder = builder.header(header::CONTENT_TYPE, p.content_type);
+                Body::from(p.bytes)
             }
             None => Body::empty(),
         };
@@ -326,6 +378,22 @@ impl Client {
     pub fn set_cookie(&self, name: &str, value: &str) {
         if let Ok(mut jar) = self.cookies.lock() {
             jar.insert(name.to_string(), value.to_string());
+        }
+    }
+}
+
+/// A request body and its content type.
+#[derive(Clone)]
+struct Payload {
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+impl Payload {
+    fn form(body: String) -> Payload {
+        Payload {
+            content_type: "application/x-www-form-urlencoded".into(),
+            bytes: body.into_bytes(),
         }
     }
 }

@@ -16,6 +16,22 @@ async fn submit(Form(data): Form<HashMap<String, String>>) -> String {
     format!("got {}", data.get("name").cloned().unwrap_or_default())
 }
 
+/// An upload form's view: the title and the size and text of the file.
+async fn upload(mut form: axum::extract::Multipart) -> String {
+    let mut out = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.unwrap_or_default();
+        match filename {
+            Some(f) => out.push(format!("{name}={f}:{}", String::from_utf8_lossy(&bytes))),
+            None if name == "csrfmiddlewaretoken" => {}
+            None => out.push(format!("{name}={}", String::from_utf8_lossy(&bytes))),
+        }
+    }
+    out.join(" ")
+}
+
 async fn token(request: HttpRequest) -> String {
     request.csrf_token().unwrap_or_default()
 }
@@ -24,6 +40,7 @@ fn urls() -> Vec<Pattern> {
     vec![
         path("form/", axum::routing::get(form_page).post(submit)),
         path("token/", token),
+        path("upload/", axum::routing::post(upload)),
         path("hook/", submit).csrf_exempt(),
     ]
 }
@@ -98,6 +115,39 @@ async fn forms_need_the_cookie_and_a_matching_token() {
         )
         .await;
     assert_eq!(r.text(), "got bo");
+}
+
+#[tokio::test]
+async fn upload_forms_carry_the_token_in_their_multipart_body() {
+    let client = Client::new(project(true, ""))
+        .await
+        .enforce_csrf_checks(true);
+    let token = form_token(&client.get("/form/").await.text());
+    let file: &[u8] = b"hello, file";
+    let r = client
+        .post_multipart("/upload/", &[("title", "Notes")], &[("doc", "a.txt", file)])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().contains("CSRF token missing."), "{}", r.text());
+    let r = client
+        .post_multipart(
+            "/upload/",
+            &[("title", "Notes"), ("csrfmiddlewaretoken", &"B".repeat(64))],
+            &[("doc", "a.txt", file)],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().contains("CSRF token incorrect."), "{}", r.text());
+    // The token anywhere among the fields; the view still reads the whole body.
+    let r = client
+        .post_multipart(
+            "/upload/",
+            &[("title", "Notes"), ("csrfmiddlewaretoken", &token)],
+            &[("doc", "a.txt", file)],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(r.text(), "title=Notes doc=a.txt:hello, file");
 }
 
 #[tokio::test]

@@ -200,24 +200,31 @@ async fn check_csrf(
     token: &csrf::CsrfToken,
 ) -> (Request, Option<Response>) {
     let settings = site.settings();
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
     let (parts, body) = req.into_parts();
     let limit = usize::try_from(settings.data_upload_max_memory_size).unwrap_or(usize::MAX);
-    let (body, form_token) = if is_form {
+    let (body, form_token) = if is_form || is_multipart {
         match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => {
-                let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                    .ok()
-                    .and_then(|pairs| {
-                        pairs
-                            .into_iter()
-                            .find(|(k, _)| k == csrf::FORM_FIELD)
-                            .map(|(_, v)| v)
-                    });
+                let token = if is_form {
+                    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .ok()
+                        .and_then(|pairs| {
+                            pairs
+                                .into_iter()
+                                .find(|(k, _)| k == csrf::FORM_FIELD)
+                                .map(|(_, v)| v)
+                        })
+                } else {
+                    multipart_field(&content_type, bytes.clone(), csrf::FORM_FIELD).await
+                };
                 (Body::from(bytes), token)
             }
             Err(_) => {
@@ -249,6 +256,29 @@ async fn check_csrf(
             (req, Some(response))
         }
     }
+}
+
+/// The first value of a field of a `multipart/form-data` body (a form with file inputs), as
+/// Django's `request.POST` gives it.
+async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn log_request(info: &RequestInfo, response: &Response) {
