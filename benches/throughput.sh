@@ -10,31 +10,13 @@ work=$(mktemp -d)
 export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/roan/bench-target}"
 trap 'stop "${roan_pid:-0}"; stop "${base_pid:-0}"; rm -rf "$work"' EXIT
 
-(cd "$work" && "$ROAN" startproject tp_bench >/dev/null)
-project="$work/tp_bench"
-(cd "$project" && "$ROAN" startapp bench >/dev/null)
-cp "$BENCH_DIR/baseline/page.html" "$project/templates/bench/page.html"
-cat >> "$project/src/bench/views.rs" <<'RS'
-
-/// The benchmark page: twenty items through a template that extends base.html.
-pub async fn page(request: HttpRequest) -> roan::Result<Response> {
-    let items: Vec<_> = (0..20)
-        .map(|i| roan::context! { id => i, title => format!("Item {i}") })
-        .collect();
-    render(&request, "bench/page.html", roan::context! { items })
-}
-RS
-sed -i 's|vec!\[path("", views::index).name("index")\]|vec![path("", views::index).name("index"), path("page/", views::page).name("page")]|' "$project/src/bench/urls.rs"
-
-echo "building both in release mode..."
-cargo build --quiet --release --manifest-path "$project/Cargo.toml"
-cargo build --quiet --release --manifest-path "$BENCH_DIR/baseline/Cargo.toml"
+build_page_project "$work"
 
 roan_port=$(free_port)
 base_port=$(free_port)
-(cd "$project" && DEBUG=false ALLOWED_HOSTS=127.0.0.1 RUST_LOG=error exec "$CARGO_TARGET_DIR/release/tp_bench" runserver "127.0.0.1:$roan_port" --noreload >/dev/null 2>&1) &
+(cd "$project" && DEBUG=false ALLOWED_HOSTS=127.0.0.1 RUST_LOG=error exec "$roan_bin" runserver "127.0.0.1:$roan_port" --noreload >/dev/null 2>&1) &
 roan_pid=$!
-"$CARGO_TARGET_DIR/release/roan-bench-baseline" "$project/templates" "$base_port" >/dev/null 2>&1 &
+"$base_bin" "$project/templates" "$base_port" >/dev/null 2>&1 &
 base_pid=$!
 wait_for "http://127.0.0.1:$roan_port/bench/page/" "ITEM 19" 60
 wait_for "http://127.0.0.1:$base_port/bench/page/" "ITEM 19" 60
