@@ -92,6 +92,10 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
             log.contains("\"GET / HTTP/1.1\" 200"),
             "Django-style log line: {log}"
         );
+        assert!(
+            !log.contains('\u{1b}'),
+            "no colour codes in a log that is not a terminal: {log:?}"
+        );
         let mut server = server;
         let status = server.stop().expect("the server stops on SIGTERM");
         assert!(status.success(), "graceful shutdown exits 0: {status}");

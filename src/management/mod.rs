@@ -184,12 +184,16 @@ pub fn manage(project: Project) -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default: info for roan and the project).
+/// Logs to stderr; `RUST_LOG` filters (default: info for roan and the project). Colours only
+/// on a terminal, and not when `NO_COLOR` is set, so a log file holds plain lines.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_target(false)
         .without_time()
         .with_writer(std::io::stderr)
