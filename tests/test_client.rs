@@ -281,8 +281,28 @@ async fn https_redirect_and_hsts_behind_a_proxy() {
 async fn large_bodies_are_refused_before_the_view() {
     let client = Client::new(project(true)).await;
     let big = "x".repeat(3 * 1024 * 1024);
+    // No Content-Length: the body is cut off while the view reads it.
     let r = client.post("/notes/", &[("title", big.as_str())]).await;
     assert_eq!(r.status(), 413);
+    // A declared length over the limit is refused before the view, naming the setting.
+    let length = (big.len() + "title=".len()).to_string();
+    let r = client
+        .post_with_headers(
+            "/notes/",
+            &[("title", big.as_str())],
+            &[("Content-Length", length.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 413);
+    assert!(
+        r.text()
+            .contains("DATA_UPLOAD_MAX_MEMORY_SIZE (2621440 bytes)"),
+        "{}",
+        r.text()
+    );
+    // Under the limit is fine.
+    let r = client.post("/notes/", &[("title", "short")]).await;
+    assert!(r.status().as_u16() < 400, "{}", r.status());
 }
 
 #[tokio::test]

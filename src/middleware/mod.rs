@@ -6,7 +6,7 @@
 //!    [`clickjacking`]'s `X-Frame-Options` (one layer, for speed).
 //! 2. Sessions, when the sessions app is installed ([`crate::contrib::sessions`]).
 //!    Messages ([`crate::contrib::messages`]) are loaded and stored by the same layer.
-//! 3. The request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
+//! 3. [`body_limit`]: the request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
 //! CSRF and the login/permission guards run in the dispatcher, once the route is known.
 //!
@@ -14,6 +14,7 @@
 //! response steps as two async functions) wrapped in a [`MiddlewareLayer`].
 
 pub mod allowed_hosts;
+pub mod body_limit;
 pub mod clickjacking;
 pub mod csrf;
 mod layer;
@@ -23,7 +24,6 @@ pub use layer::{Middleware, MiddlewareLayer, MiddlewareService};
 
 use crate::site::Site;
 use axum::Router;
-use axum::body::Body;
 use tower::ServiceBuilder;
 
 /// Wraps the site's routes in roan's default middleware stack (the order above). A project that
@@ -41,8 +41,9 @@ pub fn default_stack(router: Router, site: &Site) -> Router {
             site.settings_arc(),
         )))
         .option_layer(sessions)
-        .map_response(|r: axum::response::Response<_>| r.map(Body::new))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(MiddlewareLayer::new(body_limit::BodyLimit::new(
+            site.settings_arc(),
+        )))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .service(router);
     Router::new().fallback_service(stack)

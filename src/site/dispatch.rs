@@ -229,7 +229,10 @@ async fn check_csrf(
             }
             Err(_) => {
                 let req = Request::from_parts(parts, Body::empty());
-                return (req, Some(StatusCode::PAYLOAD_TOO_LARGE.into_response()));
+                return (
+                    req,
+                    Some(crate::middleware::body_limit::too_large(settings)),
+                );
             }
         }
     } else {

@@ -1,0 +1,68 @@
+//! `DATA_UPLOAD_MAX_MEMORY_SIZE`: a request body over the limit gets 413 before the view, with
+//! the setting to raise named when `DEBUG` is on.
+
+use super::Middleware;
+use crate::conf::Settings;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// The body limit as a [`Middleware`]: a declared `Content-Length` over the limit is refused at
+/// once; a body without one is cut off at the limit while the view reads it (413 from axum's
+/// extractors).
+#[derive(Clone)]
+pub struct BodyLimit {
+    settings: Arc<Settings>,
+    limit: usize,
+}
+
+impl BodyLimit {
+    /// The limit `DATA_UPLOAD_MAX_MEMORY_SIZE` sets.
+    pub fn new(settings: Arc<Settings>) -> BodyLimit {
+        let limit = usize::try_from(settings.data_upload_max_memory_size).unwrap_or(usize::MAX);
+        BodyLimit { settings, limit }
+    }
+}
+
+impl Middleware for BodyLimit {
+    type State = ();
+
+    async fn before(&self, request: &mut Request) -> Result<(), Response> {
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.limit as u64) {
+            return Err(too_large(&self.settings));
+        }
+        let body = std::mem::take(request.body_mut());
+        *request.body_mut() = Body::new(http_body_util::Limited::new(body, self.limit));
+        Ok(())
+    }
+
+    async fn after(&self, _state: (), response: Response) -> Response {
+        response
+    }
+}
+
+/// The 413 for a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`; with `DEBUG`, it says which setting
+/// to raise and where.
+pub fn too_large(settings: &Settings) -> Response {
+    tracing::warn!(
+        limit = settings.data_upload_max_memory_size,
+        "request body exceeded DATA_UPLOAD_MAX_MEMORY_SIZE"
+    );
+    let body = if settings.debug {
+        format!(
+            "Payload Too Large (413)\n\nThe request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE ({} bytes). If the site should take bodies this large, raise DATA_UPLOAD_MAX_MEMORY_SIZE in {}.",
+            settings.data_upload_max_memory_size,
+            settings.settings_file.display()
+        )
+    } else {
+        "Payload Too Large (413)".to_string()
+    };
+    (StatusCode::PAYLOAD_TOO_LARGE, body).into_response()
+}
