@@ -125,6 +125,20 @@ impl CommandContext<'_> {
     }
 }
 
+/// A `--name` switch that is on when given (`args.get_flag(name)`), for a command's
+/// [`Command::configure`].
+///
+/// ```
+/// let cmd = clap::Command::new("report").arg(roan::management::flag("all", "Show every row"));
+/// assert!(cmd.get_matches_from(["report", "--all"]).get_flag("all"));
+/// ```
+pub fn flag(name: &'static str, help: &'static str) -> clap::Arg {
+    clap::Arg::new(name)
+        .long(name)
+        .action(clap::ArgAction::SetTrue)
+        .help(help)
+}
+
 /// The built-in commands and those of the installed apps.
 pub fn all_commands(project: &Project) -> Vec<Arc<dyn Command>> {
     let mut all = commands::builtin();

@@ -81,11 +81,11 @@ impl Command for CreateSuperuser {
                 .env("ROAN_SUPERUSER_EMAIL"),
         )
         .arg(
-            clap::Arg::new("noinput")
-                .long("noinput")
-                .alias("no-input")
-                .action(clap::ArgAction::SetTrue)
-                .help("Ask nothing; the password comes from ROAN_SUPERUSER_PASSWORD"),
+            crate::management::flag(
+                "noinput",
+                "Ask nothing; the password comes from ROAN_SUPERUSER_PASSWORD",
+            )
+            .alias("no-input"),
         )
     }
 

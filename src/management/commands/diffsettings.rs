@@ -1,7 +1,7 @@
 //! `diffsettings`: the settings that differ from roan's defaults, secrets masked.
 
 use crate::conf::Settings;
-use crate::management::{Command, CommandContext, CommandError};
+use crate::management::{Command, CommandContext, CommandError, flag};
 
 /// `roan diffsettings [--all]`.
 pub struct DiffSettings;
@@ -16,12 +16,10 @@ impl Command for DiffSettings {
     }
 
     fn configure(&self, cmd: clap::Command) -> clap::Command {
-        cmd.arg(
-            clap::Arg::new("all")
-                .long("all")
-                .action(clap::ArgAction::SetTrue)
-                .help("Show every setting; those that differ from the defaults end with ###"),
-        )
+        cmd.arg(flag(
+            "all",
+            "Show every setting; those that differ from the defaults end with ###",
+        ))
     }
 
     fn handle(&self, ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError> {

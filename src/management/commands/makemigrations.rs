@@ -1,6 +1,6 @@
 //! `makemigrations [APP...] [--name N] [--empty] [--dry-run] [--check] [--merge] [--noinput]`.
 
-use crate::management::{Command, CommandContext, CommandError};
+use crate::management::{Command, CommandContext, CommandError, flag};
 use crate::migrations::autodetector::{self, AppChanges};
 use crate::migrations::questioner::{Interactive, NonInteractive, Questioner};
 use crate::migrations::{self, Operation, writer};
@@ -20,12 +20,6 @@ impl Command for MakeMigrations {
     }
 
     fn configure(&self, cmd: clap::Command) -> clap::Command {
-        let flag = |name: &'static str, help: &'static str| {
-            clap::Arg::new(name)
-                .long(name)
-                .action(clap::ArgAction::SetTrue)
-                .help(help)
-        };
         cmd.arg(clap::Arg::new("apps").num_args(0..).help("Only these apps"))
             .arg(
                 clap::Arg::new("name")

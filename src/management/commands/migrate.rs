@@ -1,6 +1,6 @@
 //! `migrate [APP [TARGET|zero]] [--plan] [--fake] [--fake-initial]`.
 
-use crate::management::{Command, CommandContext, CommandError};
+use crate::management::{Command, CommandContext, CommandError, flag};
 use crate::migrations::executor::{self, Step, Target};
 use crate::migrations::{self, Operation, recorder};
 use sea_orm_migration::SchemaManager;
@@ -125,13 +125,6 @@ impl Command for Migrate {
             Ok(())
         })
     }
-}
-
-fn flag(name: &'static str, help: &'static str) -> clap::Arg {
-    clap::Arg::new(name)
-        .long(name)
-        .action(clap::ArgAction::SetTrue)
-        .help(help)
 }
 
 fn fail(e: migrations::MigrationError) -> CommandError {

@@ -1,6 +1,6 @@
 //! `runserver [ADDR:PORT]`: the development server.
 
-use crate::management::{Command, CommandContext, CommandError, checks};
+use crate::management::{Command, CommandContext, CommandError, checks, flag};
 use crate::site::Site;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -29,12 +29,7 @@ impl Command for RunServer {
                 .value_name("ADDR:PORT")
                 .help("Address and port, or a port alone [default: 127.0.0.1:8000]"),
         )
-        .arg(
-            clap::Arg::new("noreload")
-                .long("noreload")
-                .action(clap::ArgAction::SetTrue)
-                .help("Do not watch the project for changes"),
-        )
+        .arg(flag("noreload", "Do not watch the project for changes"))
     }
 
     fn handle(&self, ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError> {

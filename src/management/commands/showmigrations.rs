@@ -1,6 +1,6 @@
 //! `showmigrations [APP...] [--plan]`.
 
-use crate::management::{Command, CommandContext, CommandError};
+use crate::management::{Command, CommandContext, CommandError, flag};
 use crate::migrations::{self, recorder};
 
 /// `roan showmigrations`.
@@ -17,12 +17,7 @@ impl Command for ShowMigrations {
 
     fn configure(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(clap::Arg::new("apps").num_args(0..).help("Only these apps"))
-            .arg(
-                clap::Arg::new("plan")
-                    .long("plan")
-                    .action(clap::ArgAction::SetTrue)
-                    .help("All migrations in the order they apply"),
-            )
+            .arg(flag("plan", "All migrations in the order they apply"))
     }
 
     fn handle(&self, ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError> {

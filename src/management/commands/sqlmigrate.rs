@@ -1,7 +1,7 @@
 //! `sqlmigrate APP NAME [--backwards]`: the SQL of a migration for the configured backend.
 
 use super::migrate::resolve_name;
-use crate::management::{Command, CommandContext, CommandError};
+use crate::management::{Command, CommandContext, CommandError, flag};
 use crate::migrations::{self, executor};
 use sea_orm::DbBackend;
 
@@ -24,12 +24,7 @@ impl Command for SqlMigrate {
                     .required(true)
                     .help("The migration name or a unique prefix"),
             )
-            .arg(
-                clap::Arg::new("backwards")
-                    .long("backwards")
-                    .action(clap::ArgAction::SetTrue)
-                    .help("The SQL that unapplies it"),
-            )
+            .arg(flag("backwards", "The SQL that unapplies it"))
     }
 
     fn handle(&self, ctx: &CommandContext, args: &clap::ArgMatches) -> Result<(), CommandError> {
