@@ -1,10 +1,12 @@
 //! Requests and responses: the request context extractor, path arguments, shortcuts and the
 //! error type views return.
 
+mod cookies;
 mod error;
 mod request;
 mod shortcuts;
 
+pub(crate) use cookies::cookie;
 pub use error::{Error, ErrorReport, Result};
 pub use request::{Db, HttpRequest, Path};
 pub use shortcuts::{get_object_or_404, redirect, redirect_to, render};

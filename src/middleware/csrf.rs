@@ -84,8 +84,9 @@ pub struct CsrfToken {
 impl CsrfToken {
     /// The state for a request with these headers.
     pub fn from_headers(headers: &HeaderMap, settings: &Settings) -> CsrfToken {
-        match cookie(headers, &settings.csrf_cookie_name)
+        match crate::http::cookie(headers, &settings.csrf_cookie_name)
             .filter(|s| s.len() == SECRET_LENGTH && s.bytes().all(|c| index(c).is_some()))
+            .map(str::to_string)
         {
             Some(secret) => CsrfToken {
                 secret: Arc::new(std::sync::OnceLock::from(secret)),
@@ -125,17 +126,6 @@ impl CsrfToken {
         }
         HeaderValue::from_str(&c).ok()
     }
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
 }
 
 /// Whether the method changes state (and so is checked).

@@ -160,17 +160,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
     }
 }
 
+/// The session key the browser sent, if it has the shape of one.
 fn cookie_value(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
+    crate::http::cookie(request.headers(), name)
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(str::to_string)
 }
 
 /// The session middleware: gives each request a [`Session`] (and its
