@@ -380,6 +380,11 @@ impl Settings {
         Ok(())
     }
 
+    /// `DATA_UPLOAD_MAX_MEMORY_SIZE` as a length in bytes, for the body limits.
+    pub fn data_upload_limit(&self) -> usize {
+        usize::try_from(self.data_upload_max_memory_size).unwrap_or(usize::MAX)
+    }
+
     /// Resolves a path from the settings against the project directory.
     pub fn path(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);

@@ -21,7 +21,7 @@ pub struct BodyLimit {
 impl BodyLimit {
     /// The limit `DATA_UPLOAD_MAX_MEMORY_SIZE` sets.
     pub fn new(settings: Arc<Settings>) -> BodyLimit {
-        let limit = usize::try_from(settings.data_upload_max_memory_size).unwrap_or(usize::MAX);
+        let limit = settings.data_upload_limit();
         BodyLimit { settings, limit }
     }
 }

@@ -29,10 +29,9 @@ use tower::ServiceBuilder;
 /// Wraps the site's routes in roan's default middleware stack (the order above). A project that
 /// sets its own [`crate::Project::middleware`] calls this to keep it.
 ///
-/// The layers wrap the routes as one service (no per-layer boxing), which the returned router
-/// serves as its fallback.
+/// The layers wrap the routes once, as concrete tower services (only each middleware's response
+/// future is boxed), and the returned router serves that stack as its fallback.
 pub fn default_stack(router: Router, site: &Site) -> Router {
-    let limit = usize::try_from(site.settings().data_upload_max_memory_size).unwrap_or(usize::MAX);
     let sessions = site
         .has_app(crate::contrib::sessions::LABEL)
         .then(|| MiddlewareLayer::new(crate::contrib::sessions::SessionMiddleware::new(site)));
@@ -44,7 +43,9 @@ pub fn default_stack(router: Router, site: &Site) -> Router {
         .layer(MiddlewareLayer::new(body_limit::BodyLimit::new(
             site.settings_arc(),
         )))
-        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            site.settings().data_upload_limit(),
+        ))
         .service(router);
     Router::new().fallback_service(stack)
 }

@@ -209,7 +209,7 @@ async fn check_csrf(
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let is_multipart = content_type.starts_with("multipart/form-data");
     let (parts, body) = req.into_parts();
-    let limit = usize::try_from(settings.data_upload_max_memory_size).unwrap_or(usize::MAX);
+    let limit = settings.data_upload_limit();
     let (body, form_token) = if is_form || is_multipart {
         match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => {
