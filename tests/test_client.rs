@@ -26,6 +26,12 @@ fn project_dir(debug: bool) -> PathBuf {
         "Hello {{ who }} from {{ request.path }} ({{ request.GET.q }})",
     )
     .unwrap();
+    std::fs::write(
+        d.join("templates/fields.html"),
+        "{{ request.method }}|{{ request.path }}|{{ request.full_path }}|{{ request.GET.q }}|\
+         {{ request.url_name }}|{{ messages }}|{{ who }}",
+    )
+    .unwrap();
     d
 }
 
@@ -36,6 +42,15 @@ struct Note {
 
 async fn hello(request: HttpRequest) -> roan::Result<Response> {
     roan::render(&request, "hello.html", roan::context! { who => "roan" })
+}
+
+/// The view's own `messages` wins over the built-in one, as in a Django context.
+async fn fields(request: HttpRequest) -> roan::Result<Response> {
+    roan::render(
+        &request,
+        "fields.html",
+        roan::context! { messages => "mine", who => "me" },
+    )
 }
 
 async fn by_slug(Path((year, slug)): Path<(i64, String)>) -> String {
@@ -87,6 +102,7 @@ async fn db_ping(roan::Db(db): roan::Db) -> roan::Result<String> {
 fn urls() -> Vec<Pattern> {
     vec![
         path("hello/", hello).name("hello"),
+        path("fields/", fields).name("fields"),
         path("archive/<int:year>/<slug:slug>/", by_slug).name("archive"),
         path("json/", get(json)),
         path("db/", db_ping),
@@ -115,6 +131,10 @@ async fn routes_converters_and_templates() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.text(), "Hello roan from /hello/ (search)");
     assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        client.get("/fields/?q=a%20b").await.text(),
+        "GET|/fields/|/fields/?q=a%20b|a b|fields|mine|me"
+    );
 
     assert_eq!(
         client.reverse("archive", &[("year", "2024"), ("slug", "a-b")]),
