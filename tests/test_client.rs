@@ -53,6 +53,14 @@ async fn fields(request: HttpRequest) -> roan::Result<Response> {
     )
 }
 
+/// Reads the body with no limit of its own: only the site's body limit stops it.
+async fn raw_length(request: axum::extract::Request) -> String {
+    match axum::body::to_bytes(request.into_body(), usize::MAX).await {
+        Ok(bytes) => format!("{} bytes", bytes.len()),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
 async fn by_slug(Path((year, slug)): Path<(i64, String)>) -> String {
     format!("{year}/{slug}")
 }
@@ -103,6 +111,7 @@ fn urls() -> Vec<Pattern> {
     vec![
         path("hello/", hello).name("hello"),
         path("fields/", fields).name("fields"),
+        path("raw/", raw_length).csrf_exempt(),
         path("archive/<int:year>/<slug:slug>/", by_slug).name("archive"),
         path("json/", get(json)),
         path("db/", db_ping),
@@ -323,6 +332,10 @@ async fn large_bodies_are_refused_before_the_view() {
     // Under the limit is fine.
     let r = client.post("/notes/", &[("title", "short")]).await;
     assert!(r.status().as_u16() < 400, "{}", r.status());
+    // A view reading the raw body stops at the limit too.
+    let r = client.post("/raw/", &[("title", big.as_str())]).await;
+    assert!(r.text().starts_with("refused:"), "{}", r.text());
+    assert_eq!(client.post("/raw/", &[("t", "x")]).await.text(), "3 bytes");
 }
 
 #[tokio::test]
