@@ -18,30 +18,64 @@
 //!     Urls::app("blog", vec![path("<int:id>/", detail).name("detail")])
 //! }
 //! ```
+//!
+//! # Features
+//!
+//! The runtime is behind the database features a project picks; the `roan` command is the
+//! default feature, so `cargo install roan` builds only the command:
+//!
+//! | feature | what it adds |
+//! | --- | --- |
+//! | `cli` (default) | the `roan` command: scaffolding, builds, autoreload |
+//! | `sqlite` | the runtime, with SQLite (what `roan startproject` writes) |
+//! | `postgres` | the runtime, with PostgreSQL |
+//! | `mysql` | the runtime, with MariaDB/MySQL |
+//!
+//! A project depends on `roan = { version = "…", default-features = false, features =
+//! ["sqlite"] }`; `roan` adds the driver of a database the settings name when it builds.
 
 #![warn(missing_docs)]
 
+pub mod launcher;
+
+#[cfg(feature = "runtime")]
 pub mod apps;
+#[cfg(feature = "runtime")]
 pub mod conf;
+#[cfg(feature = "runtime")]
 pub mod contrib;
+#[cfg(feature = "runtime")]
 pub mod db;
+#[cfg(feature = "runtime")]
 pub mod http;
+#[cfg(feature = "runtime")]
 pub mod management;
+#[cfg(feature = "runtime")]
 pub mod middleware;
+#[cfg(feature = "runtime")]
 pub mod migrations;
-pub mod scaffold;
+#[cfg(feature = "runtime")]
 pub mod site;
+#[cfg(feature = "runtime")]
 pub mod template;
+#[cfg(feature = "runtime")]
 pub mod test;
+#[cfg(feature = "runtime")]
 pub mod urls;
 
+#[cfg(feature = "runtime")]
 pub use apps::{App, Project};
 /// clap, for apps that add management commands (`roan::clap::Command`).
+#[cfg(feature = "runtime")]
 pub use clap;
+#[cfg(feature = "runtime")]
 pub use http::{
     Db, Error, HttpRequest, JsonResponse, Path, Result, get_object_or_404, redirect, redirect_to,
     render,
 };
+#[cfg(feature = "runtime")]
 pub use management::manage;
+#[cfg(feature = "runtime")]
 pub use minijinja::context;
+#[cfg(feature = "runtime")]
 pub use site::Site;

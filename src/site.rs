@@ -8,7 +8,7 @@ use crate::apps::Project;
 use crate::conf::Settings;
 use crate::template::Templates;
 use crate::urls::{PatternError, Resolver};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -96,15 +96,8 @@ impl Site {
     pub async fn db(&self) -> Result<&DatabaseConnection, DbErr> {
         // Boxed: the connect future is large, and handlers that await it inline would make
         // users' crates hit the compiler's query depth limit.
-        Box::pin(self.0.db.get_or_try_init(|| async {
-            let url = self.settings().database_url();
-            let mut options = ConnectOptions::new(url.clone());
-            options.sqlx_logging(false);
-            if url.contains(":memory:") {
-                // Each connection to an in-memory SQLite database is a database of its own.
-                options.max_connections(1).min_connections(1);
-            }
-            Database::connect(options).await
+        Box::pin(self.0.db.get_or_try_init(|| {
+            crate::db::connect(self.settings(), crate::db::connect::Purpose::Serve)
         }))
         .await
     }

@@ -20,6 +20,7 @@ fn startproject_writes_a_complete_project() {
         "templates/base.html",
         "static/css/site.css",
         ".gitignore",
+        ".cargo/config.toml",
         "README.md",
     ] {
         assert!(p.join(f).is_file(), "{f} missing");
@@ -28,6 +29,15 @@ fn startproject_writes_a_complete_project() {
     assert!(cargo.contains("name = \"mysite\""));
     assert!(cargo.contains("[package.metadata.roan]"));
     assert!(cargo.contains(&format!("path = \"{}\"", env!("CARGO_MANIFEST_DIR"))));
+    assert!(
+        cargo.contains("features = [\"sqlite\"]"),
+        "a new project compiles SQLite's driver alone: {cargo}"
+    );
+    let config = std::fs::read_to_string(p.join(".cargo/config.toml")).unwrap();
+    assert!(
+        config.contains("build-dir = \"{cargo-cache-home}/roan/build\""),
+        "plain cargo shares roan's build directory: {config}"
+    );
     let lock = std::fs::read_to_string(p.join("Cargo.lock")).unwrap();
     assert!(lock.contains("name = \"mysite\"") && lock.contains("name = \"sea-orm\""));
 
@@ -188,7 +198,9 @@ fn roan_path_chooses_the_checkout_to_depend_on() {
     assert!(out.status.success(), "{}", text(&out));
     let cargo = std::fs::read_to_string(dir.join("pathsite/Cargo.toml")).unwrap();
     assert!(
-        cargo.contains(&format!("roan = {{ path = \"{here}\" }}")),
+        cargo.contains(&format!(
+            "roan = {{ path = \"{here}\", default-features = false, features = [\"sqlite\"] }}"
+        )),
         "{cargo}"
     );
 

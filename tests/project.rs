@@ -317,7 +317,15 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
     // `roan --help` in a project lists the project's commands.
     let out = run(&p, &["--help"]);
     let help = text(&out);
-    for cmd in ["runserver", "check", "diffsettings", "startapp", "publish"] {
+    for cmd in [
+        "runserver",
+        "check",
+        "diffsettings",
+        "startapp",
+        "publish",
+        "test",
+        "build",
+    ] {
         assert!(help.contains(cmd), "{help}");
     }
     assert!(help.contains("added by the blog app"), "{help}");
@@ -335,16 +343,17 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         text(&out)
     );
 
-    // The project's own tests (the app skeleton's tests.rs uses the test client) pass.
-    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg("test")
-        .current_dir(&p)
-        .env("CARGO_TARGET_DIR", shared_target())
-        .output()
-        .unwrap();
+    // The project's own tests (the app skeleton's tests.rs uses the test client) pass under
+    // `roan test`, which passes a test name through to cargo test.
+    let out = run(&p, &["test", "index_page"]);
     assert!(
         out.status.success(),
-        "cargo test in the project failed:\n{}",
+        "roan test in the project failed:\n{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("test result: ok. 1 passed"),
+        "the name filters: {}",
         text(&out)
     );
     assert!(
@@ -363,4 +372,61 @@ fn exit_codes_and_arguments_pass_through() {
     let out = run(&p, &["runserver", "not-a-port", "--noreload"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("not a valid port"), "{}", text(&out));
+}
+
+/// Two projects with one crate name, built one after the other into the shared build
+/// directory: each runs its own code, with its own settings and database, in both orders and
+/// after a rebuild of either.
+#[test]
+fn same_name_projects_each_run_their_own_binary() {
+    let dir = workdir("twins");
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    let a = new_project(&dir.join("a"), "twin");
+    let b = new_project(&dir.join("b"), "twin");
+    edit(
+        &b.join("settings.toml"),
+        "TIME_ZONE = \"UTC\"",
+        "TIME_ZONE = \"Europe/Paris\"",
+    );
+    let zone = |p: &std::path::Path| {
+        let out = run(p, &["diffsettings", "--all"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let t = text(&out);
+        t.lines()
+            .find(|l| l.starts_with("TIME_ZONE"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    for round in 0..2 {
+        assert!(zone(&a).contains("\"UTC\""), "a, round {round}");
+        assert!(zone(&b).contains("Europe/Paris"), "b, round {round}");
+    }
+    assert!(zone(&b).contains("Europe/Paris"), "b twice in a row");
+    assert!(zone(&a).contains("\"UTC\""), "a after b");
+
+    // A rebuild of either keeps them apart: a view edit in a shows in a only.
+    edit(&a.join("src/main.rs"), "fn main()", "// edited\nfn main()");
+    assert!(zone(&a).contains("\"UTC\""), "a after its rebuild");
+    assert!(zone(&b).contains("Europe/Paris"), "b after a's rebuild");
+
+    // Each migrates its own database.
+    let out = run(&a, &["migrate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(a.join("db.sqlite3").is_file());
+    assert!(!b.join("db.sqlite3").exists(), "b's folder untouched");
+
+    // A binary handed another project's directory refuses to run anything.
+    let exe = a.join("target/debug/twin");
+    let out = std::process::Command::new(&exe)
+        .args(["diffsettings"])
+        .env("ROAN_PROJECT_DIR", &b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("was built from") && text(&out).contains("nothing was run"),
+        "{}",
+        text(&out)
+    );
 }

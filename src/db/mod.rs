@@ -4,9 +4,11 @@
 //! An app registers its entities with [`crate::App::model`]; roan derives each model's table,
 //! fields (type, null, unique, default, primary key, max length, index) and foreign keys.
 
+pub mod connect;
 mod entity;
 mod meta;
 pub mod objects;
 
+pub use connect::connect;
 pub use entity::model_of;
 pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};

@@ -173,6 +173,10 @@ pub fn cli(project: &Project, commands: &[Arc<dyn Command>]) -> clap::Command {
 /// }
 /// ```
 pub fn manage(project: Project) -> ExitCode {
+    if let Err(message) = check_built_from(&project) {
+        eprintln!("error: {message}");
+        return ExitCode::from(1);
+    }
     let commands = all_commands(&project);
     let matches = match cli(&project, &commands).try_get_matches() {
         Ok(m) => m,
@@ -196,6 +200,33 @@ pub fn manage(project: Project) -> ExitCode {
             ExitCode::from(e.code)
         }
     }
+}
+
+/// Refuses to run when the `roan` command built one project directory and this binary was built
+/// from another: two projects with one crate name must never read each other's settings or
+/// database. Without the variable (the binary run by hand, `cargo run`), there is nothing to check.
+fn check_built_from(project: &Project) -> Result<(), String> {
+    let Some(expected) = std::env::var_os(crate::launcher::PROJECT_DIR_ENV) else {
+        return Ok(());
+    };
+    let expected = std::path::PathBuf::from(expected);
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
+    {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if same(&expected, project.base_dir()) {
+        return Ok(());
+    }
+    Err(format!(
+        "this binary of `{name}` was built from {built}, not from the project `roan` is running in \
+         ({expected}); it would read the other project's settings and database, so nothing was run.\n  \
+         help: two projects named `{name}` share a target directory (CARGO_TARGET_DIR?); unset \
+         CARGO_TARGET_DIR, or give each project its own, and run the command again",
+        name = project.name(),
+        built = project.base_dir().display(),
+        expected = expected.display(),
+    ))
 }
 
 /// Logs to stderr; `RUST_LOG` filters (default: info for roan and the project). Colours only

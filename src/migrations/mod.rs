@@ -53,13 +53,7 @@ pub mod prelude {
 pub async fn connect(
     settings: &crate::conf::Settings,
 ) -> Result<sea_orm::DatabaseConnection, sea_orm::DbErr> {
-    let url = settings.database_url();
-    let mut options = sea_orm::ConnectOptions::new(url.clone());
-    options.sqlx_logging(false);
-    if url.starts_with("sqlite") {
-        options.max_connections(1).min_connections(1);
-    }
-    sea_orm::Database::connect(options).await
+    crate::db::connect(settings, crate::db::connect::Purpose::Migrate).await
 }
 
 /// The project's migration graph, checked for missing dependencies and cycles.

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// One target directory for every project the tests generate, so dependencies compile once.
+/// One build directory (cargo's `build.build-dir`) for every project the tests generate, so
+/// dependencies compile once; each project's binary lands in its own `target/`, as for users.
 pub fn shared_target() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
 }
@@ -27,7 +28,8 @@ pub fn workdir(name: &str) -> PathBuf {
 pub fn roan(cwd: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_roan"));
     cmd.current_dir(cwd)
-        .env("CARGO_TARGET_DIR", shared_target())
+        .env("CARGO_BUILD_BUILD_DIR", shared_target())
+        .env_remove("CARGO_TARGET_DIR")
         .env_remove("DEBUG")
         .env_remove("SECRET_KEY")
         .env_remove("DATABASE_URL")
@@ -355,7 +357,8 @@ pub fn run_in_pty(
     .arg(env!("CARGO_BIN_EXE_roan"))
     .args(args)
     .current_dir(cwd)
-    .env("CARGO_TARGET_DIR", shared_target());
+    .env("CARGO_BUILD_BUILD_DIR", shared_target())
+    .env_remove("CARGO_TARGET_DIR");
     for (k, v) in env {
         cmd.env(k, v);
     }

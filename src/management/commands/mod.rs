@@ -7,16 +7,14 @@ mod migrate;
 mod runserver;
 mod showmigrations;
 mod sqlmigrate;
-mod startapp;
 
 pub use check::Check;
 pub use diffsettings::DiffSettings;
 pub use makemigrations::MakeMigrations;
 pub use migrate::Migrate;
-pub use runserver::{BUILD_ERROR_ENV, RunServer};
+pub use runserver::RunServer;
 pub use showmigrations::ShowMigrations;
 pub use sqlmigrate::SqlMigrate;
-pub use startapp::StartApp;
 
 use super::Command;
 use std::sync::Arc;
@@ -31,6 +29,5 @@ pub fn builtin() -> Vec<Arc<dyn Command>> {
         Arc::new(RunServer),
         Arc::new(ShowMigrations),
         Arc::new(SqlMigrate),
-        Arc::new(StartApp),
     ]
 }

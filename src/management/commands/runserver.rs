@@ -11,9 +11,6 @@ use std::net::SocketAddr;
 /// `roan runserver`.
 pub struct RunServer;
 
-/// Where the `roan` binary's autoreloader writes the last failed build's errors.
-pub const BUILD_ERROR_ENV: &str = "ROAN_BUILD_ERROR_FILE";
-
 impl Command for RunServer {
     fn name(&self) -> &'static str {
         "runserver"
@@ -138,7 +135,7 @@ async fn serve(site: Site, addr: SocketAddr) -> Result<(), CommandError> {
         settings.settings_file.display(),
     );
     let mut router = site.router();
-    if let Some(path) = std::env::var_os(BUILD_ERROR_ENV) {
+    if let Some(path) = std::env::var_os(crate::launcher::BUILD_ERROR_ENV) {
         let path = std::path::PathBuf::from(path);
         let site = site.clone();
         router = router.layer(axum::middleware::from_fn(

@@ -5,11 +5,11 @@
 //! is printed and a browser page load shows it. A change to `settings.toml` restarts the server.
 //! Templates and static files are re-read by the running server, so they need neither.
 
-use super::ProjectDir;
-use super::build::{self, BuildError};
+use crate::build::{self, BuildError};
+use crate::project_dir::ProjectDir;
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -103,8 +103,9 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         let _ = signal_hook::flag::register(sig, stop.clone());
     }
-    let error_file =
-        build::target_dir(project).join(format!("roan-build-error-{}.txt", project.name));
+    let error_file = build::BuildDirs::of(project)
+        .target
+        .join(format!("roan-build-error-{}.txt", project.name));
     let _ = std::fs::create_dir_all(error_file.parent().unwrap_or(Path::new(".")));
     let _ = std::fs::remove_file(&error_file);
 
@@ -141,7 +142,7 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
         }
         if pending == Change::Rebuild {
             seen = stamps(&project.root);
-            match build::build(project) {
+            match build::build(project, build::Profile::Debug) {
                 Ok(path) => {
                     let _ = std::fs::remove_file(&error_file);
                     exe = Some(path);
@@ -167,11 +168,12 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
                 stop_server(child);
             }
             if let Some(exe) = &exe {
-                match Command::new(exe)
+                match project
+                    .command(exe)
                     .arg("runserver")
                     .args(server_args)
                     .arg("--noreload")
-                    .env(crate::management::commands::BUILD_ERROR_ENV, &error_file)
+                    .env(roan::launcher::BUILD_ERROR_ENV, &error_file)
                     .spawn()
                 {
                     Ok(child) => server = Some(child),

@@ -16,6 +16,18 @@ impl ProjectDir {
     pub fn manifest(&self) -> PathBuf {
         self.root.join("Cargo.toml")
     }
+
+    /// A command that runs the project's binary `exe`, telling it which project it runs for:
+    /// a binary built from another directory refuses to start.
+    pub fn command(&self, exe: &Path) -> std::process::Command {
+        self.with_env(std::process::Command::new(exe))
+    }
+
+    /// `cmd` with the variable that names this project to its binary.
+    pub fn with_env(&self, mut cmd: std::process::Command) -> std::process::Command {
+        cmd.env(roan::launcher::PROJECT_DIR_ENV, &self.root);
+        cmd
+    }
 }
 
 /// Walks up from `start` to the first directory whose `Cargo.toml` has `[package.metadata.roan]`.

@@ -2,7 +2,16 @@
 //! is built and run by the project itself, as Django's `manage.py`.
 
 use clap::{Arg, ArgAction, Command};
-use roan::scaffold::{self, ProjectDir, StartProject, autoreload, build};
+mod autoreload;
+mod build;
+mod claim;
+mod features;
+mod project_dir;
+mod scaffold;
+mod test;
+
+use project_dir::ProjectDir;
+use scaffold::StartProject;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +46,10 @@ fn cli() -> Command {
         .subcommand(scaffold::startapp_args(
             Command::new("startapp").about("Create an app in the current project and install it"),
         ))
+        .subcommand(Command::new("test").about(test::ABOUT).arg(
+            Arg::new("args").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true),
+        ))
+        .subcommand(build_args())
 }
 
 fn main() -> ExitCode {
@@ -51,11 +64,19 @@ fn main() -> ExitCode {
     };
     match first {
         "startproject" | "startapp" => scaffold_command(&args, &cwd),
-        "" | "-h" | "--help" | "help" | "-V" | "--version" => match scaffold::find_project(&cwd) {
+        "" | "-h" | "--help" | "help" | "-V" | "--version" => match project_dir::find_project(&cwd)
+        {
             Some(project) if !matches!(first, "-V" | "--version") => {
-                println!("{}\n", cli().render_usage());
+                println!("{}\n\nroan's own commands:", cli().render_usage());
+                for sub in cli().get_subcommands() {
+                    println!(
+                        "  {:<16} {}",
+                        sub.get_name(),
+                        sub.get_about().map(|a| a.to_string()).unwrap_or_default()
+                    );
+                }
                 println!(
-                    "roan {} — project commands of {}:\n",
+                    "\nroan {} — project commands of {}:\n",
                     env!("CARGO_PKG_VERSION"),
                     project.name
                 );
@@ -63,7 +84,7 @@ fn main() -> ExitCode {
             }
             _ => scaffold_command(&args, &cwd),
         },
-        command => match scaffold::find_project(&cwd) {
+        command => match project_dir::find_project(&cwd) {
             Some(project) => {
                 let rest: Vec<String> = args[1..]
                     .iter()
@@ -119,6 +140,11 @@ fn scaffold_command(args: &[OsString], cwd: &std::path::Path) -> ExitCode {
 
 /// Builds the project and runs the command in it; `runserver` autoreloads unless `--noreload`.
 fn run_in_project(project: &ProjectDir, args: &[String]) -> ExitCode {
+    match args.first().map(String::as_str) {
+        Some("test") => return test::run(project, &args[1..]),
+        Some("build") => return build_command(project, &args[1..]),
+        _ => {}
+    }
     let is_runserver = args.first().is_some_and(|a| a == "runserver");
     let wants_help = args.iter().any(|a| a == "--help" || a == "-h");
     if is_runserver && !wants_help && !args.iter().any(|a| a == "--noreload") {
@@ -130,38 +156,96 @@ fn run_in_project(project: &ProjectDir, args: &[String]) -> ExitCode {
             }
         };
     }
-    let exe = match build::build(project) {
-        Ok(exe) => exe,
-        Err(build::BuildError::Compile { .. }) => {
-            eprintln!(
+    match built(project, build::Profile::Debug) {
+        Ok(exe) => exec(project.command(&exe), args),
+        Err(code) => code,
+    }
+}
+
+/// Builds the project; a failure is reported and becomes the exit code.
+fn built(project: &ProjectDir, profile: build::Profile) -> Result<PathBuf, ExitCode> {
+    build::build(project, profile).map_err(|e| {
+        match e {
+            build::BuildError::Compile { .. } => eprintln!(
                 "error: {} did not compile; fix the errors above and run the command again",
                 project.name
-            );
-            return ExitCode::from(1);
+            ),
+            e => eprintln!("error: {e}"),
         }
+        ExitCode::from(1)
+    })
+}
+
+fn build_args() -> Command {
+    Command::new("build").about(BUILD_ABOUT).arg(
+        Arg::new("release")
+            .long("release")
+            .action(ArgAction::SetTrue)
+            .help("Optimized, for production (cargo's release profile)"),
+    )
+}
+
+const BUILD_ABOUT: &str =
+    "Build the project's binary and print its path (--release for production)";
+
+/// `roan build [--release]`.
+fn build_command(project: &ProjectDir, args: &[String]) -> ExitCode {
+    let matches = match build_args()
+        .bin_name("roan build")
+        .try_get_matches_from(std::iter::once("build".to_string()).chain(args.iter().cloned()))
+    {
+        Ok(m) => m,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    exec(&exe, args)
+    let profile = if matches.get_flag("release") {
+        build::Profile::Release
+    } else {
+        build::Profile::Debug
+    };
+    match built(project, profile) {
+        Ok(exe) => {
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| exe.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                .unwrap_or_else(|| exe.clone());
+            println!("{}", exe.display());
+            eprintln!(
+                "\nBuilt {name}. It runs every command without the roan CLI, from the project \
+                 directory (or with ROAN_SETTINGS=/path/to/settings.toml):\n  {bin} migrate\n  \
+                 {bin} runserver 0.0.0.0:8000",
+                name = project.name,
+                bin = shown.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
 }
 
 #[cfg(unix)]
-fn exec(exe: &std::path::Path, args: &[String]) -> ExitCode {
+pub(crate) fn exec(mut cmd: std::process::Command, args: &[String]) -> ExitCode {
     use std::os::unix::process::CommandExt;
     // Replaces this process: stdin/stdout/stderr, signals and the exit code are the project's.
-    let err = std::process::Command::new(exe).args(args).exec();
-    eprintln!("error: cannot run {}: {err}", exe.display());
+    let err = cmd.args(args).exec();
+    eprintln!(
+        "error: cannot run {}: {err}",
+        cmd.get_program().to_string_lossy()
+    );
     ExitCode::from(1)
 }
 
 #[cfg(not(unix))]
-fn exec(exe: &std::path::Path, args: &[String]) -> ExitCode {
-    match std::process::Command::new(exe).args(args).status() {
+pub(crate) fn exec(mut cmd: std::process::Command, args: &[String]) -> ExitCode {
+    match cmd.args(args).status() {
         Ok(status) => ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8),
         Err(e) => {
-            eprintln!("error: cannot run {}: {e}", exe.display());
+            eprintln!(
+                "error: cannot run {}: {e}",
+                cmd.get_program().to_string_lossy()
+            );
             ExitCode::from(1)
         }
     }

@@ -1,16 +1,11 @@
-//! The `roan` binary's half: `startproject`, `startapp`, and handing every other command to the
-//! project's own binary (building it first, and rebuilding it under `runserver`).
+//! `startproject` and `startapp`: new projects and apps from the skeletons embedded in the binary.
 
-pub mod autoreload;
-pub mod build;
 pub mod names;
-mod project_dir;
 mod skeleton;
 mod startapp;
 mod startproject;
 
-pub use project_dir::{ProjectDir, find_project};
-pub use startapp::{startapp, startapp_args, startapp_from_args};
+pub use startapp::{startapp_args, startapp_from_args};
 pub use startproject::{StartProject, startproject};
 
 use std::path::PathBuf;

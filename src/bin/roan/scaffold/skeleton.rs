@@ -14,7 +14,7 @@ pub(super) struct RenderedFile {
 }
 
 /// Renders every file under `skeletons/<which>/`: placeholders `__NAME__` in paths and text are
-/// replaced, a `-tpl` suffix is dropped, and `gitignore` becomes `.gitignore`.
+/// replaced, a `-tpl` suffix is dropped, and `gitignore` and `cargo/` become `.gitignore` and `.cargo/`.
 pub(super) fn render(which: &str, vars: &[(&str, &str)]) -> Vec<RenderedFile> {
     let prefix = format!("{which}/");
     let mut files: Vec<RenderedFile> = Skeletons::iter()
@@ -25,8 +25,9 @@ pub(super) fn render(which: &str, vars: &[(&str, &str)]) -> Vec<RenderedFile> {
             if let Some(stripped) = rel.strip_suffix("-tpl") {
                 rel = stripped.to_string();
             }
-            if rel == "gitignore" {
-                rel = ".gitignore".into();
+            // Dot names are stored without their dot, so no tool hides or ignores them here.
+            if rel == "gitignore" || rel.starts_with("cargo/") {
+                rel.insert(0, '.');
             }
             let contents = match std::str::from_utf8(&file.data) {
                 Ok(text) => substitute(text, vars).into_bytes(),

@@ -95,12 +95,18 @@ fn roan_dependency(explicit: Option<&Path>) -> Result<String, ScaffoldError> {
             is_roan_checkout(built_from).then(|| built_from.to_path_buf())
         }
     };
+    // The runtime with SQLite; `roan` adds the PostgreSQL or MySQL driver when the settings
+    // name one.
+    let features = "default-features = false, features = [\"sqlite\"]";
     Ok(match checkout {
         Some(p) => format!(
-            "roan = {{ path = {} }}",
+            "roan = {{ path = {}, {features} }}",
             toml_string(&p.display().to_string())
         ),
-        None => format!("roan = \"{}\"", env!("CARGO_PKG_VERSION")),
+        None => format!(
+            "roan = {{ version = \"{}\", {features} }}",
+            env!("CARGO_PKG_VERSION")
+        ),
     })
 }
 

@@ -2,7 +2,8 @@
 //! marked places of `src/main.rs` and `src/urls.rs`.
 
 use super::names::{self, Kind};
-use super::{ScaffoldError, find_project, skeleton};
+use super::{ScaffoldError, skeleton};
+use crate::project_dir::find_project;
 use std::path::{Path, PathBuf};
 
 /// The clap arguments of `startapp`.
@@ -38,11 +39,7 @@ struct Edit {
 }
 
 /// Creates app `name` in the project found from `start`; returns what was done, to print.
-pub fn startapp(
-    start: &Path,
-    name: &str,
-    directory: Option<&Path>,
-) -> Result<String, ScaffoldError> {
+fn startapp(start: &Path, name: &str, directory: Option<&Path>) -> Result<String, ScaffoldError> {
     let project =
         find_project(start).ok_or_else(|| ScaffoldError::NotInProject("startapp".into()))?;
     names::check(name, Kind::App).map_err(ScaffoldError::InvalidName)?;

@@ -1,7 +1,8 @@
 //! Building a project with cargo: one shared target directory, a quiet progress line, the
 //! compiler's messages as cargo prints them, and the path of the built binary.
 
-use super::ProjectDir;
+use crate::project_dir::ProjectDir;
+use crate::{claim, features};
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -22,40 +23,97 @@ pub enum BuildError {
     },
 }
 
-/// The target directory for project builds: `CARGO_TARGET_DIR` when set; the project's own
-/// `target/` when `ROAN_SHARED_TARGET=0`; otherwise one directory shared by all projects under
-/// the user's cache directory, so dependencies compile once.
-pub fn target_dir(project: &ProjectDir) -> PathBuf {
-    choose_target_dir(project, |name| std::env::var(name).ok(), dirs::cache_dir())
+/// Where cargo writes a project's build.
+///
+/// Every project on the machine compiles its dependencies once, into one shared *build
+/// directory* (cargo's `build.build-dir`: `$CARGO_HOME/roan/build`), while each project's own
+/// binary lands in its own *target directory* (`./target`, or `CARGO_TARGET_DIR`). Two projects
+/// with one crate name therefore never overwrite each other's binary; the binary also checks,
+/// through [`roan::launcher::PROJECT_DIR_ENV`], that it was built from the project it runs for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildDirs {
+    /// The target directory: final artifacts, the project's binary.
+    pub target: PathBuf,
+    /// The build directory: intermediate artifacts; `None` leaves it to cargo (the target
+    /// directory, unless the user configured one).
+    pub build: Option<PathBuf>,
 }
 
-fn choose_target_dir(
+impl BuildDirs {
+    /// The directories for `project` from this process's environment: `CARGO_TARGET_DIR` moves
+    /// the target directory; `CARGO_BUILD_BUILD_DIR` moves the shared build directory, and
+    /// `ROAN_SHARED_TARGET=0` gives the project a build of its own.
+    pub fn of(project: &ProjectDir) -> BuildDirs {
+        choose_dirs(project, |name| std::env::var(name).ok(), cargo_home())
+    }
+
+    /// The environment of a cargo command that builds into these directories.
+    pub fn apply(&self, cmd: &mut Command) {
+        cmd.env("CARGO_TARGET_DIR", &self.target);
+        if let Some(build) = &self.build {
+            cmd.env("CARGO_BUILD_BUILD_DIR", build);
+        }
+    }
+}
+
+/// `$CARGO_HOME`, else `~/.cargo` (what cargo's `{cargo-cache-home}` means).
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".cargo")))
+}
+
+fn choose_dirs(
     project: &ProjectDir,
     var: impl Fn(&str) -> Option<String>,
-    cache: Option<PathBuf>,
-) -> PathBuf {
-    if let Some(dir) = var("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
+    cargo_home: Option<PathBuf>,
+) -> BuildDirs {
+    let set = |name: &str| var(name).filter(|d| !d.is_empty()).map(PathBuf::from);
+    let target = set("CARGO_TARGET_DIR").unwrap_or_else(|| project.root.join("target"));
     let shared = var("ROAN_SHARED_TARGET")
         .map(|v| !matches!(v.as_str(), "0" | "false" | "no" | "off"))
         .unwrap_or(true);
-    match cache {
-        Some(cache) if shared => cache.join("roan").join("target"),
-        _ => project.root.join("target"),
-    }
+    let build = if !shared {
+        Some(target.clone())
+    } else {
+        set("CARGO_BUILD_BUILD_DIR").or_else(|| cargo_home.map(|h| h.join("roan").join("build")))
+    };
+    BuildDirs { target, build }
 }
 
-/// Builds the project (debug profile) and returns the path of its binary.
-pub fn build(project: &ProjectDir) -> Result<PathBuf, BuildError> {
-    let color = std::io::stderr().is_terminal();
-    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .arg("build")
-        .arg("--quiet")
-        .arg("--message-format=json-diagnostic-rendered-ansi")
+/// `cargo SUBCOMMAND` for the project: its manifest, the [`BuildDirs`], and the database
+/// drivers its settings name.
+pub fn cargo(project: &ProjectDir, subcommand: &str) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.arg(subcommand)
         .arg("--manifest-path")
         .arg(project.manifest())
-        .env("CARGO_TARGET_DIR", target_dir(project))
+        .args(features::cargo_args(&features::backend_features(project)));
+    BuildDirs::of(project).apply(&mut cmd);
+    cmd
+}
+
+/// Which cargo profile to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// `dev`: fast to compile, what every command but `build --release` uses.
+    Debug,
+    /// `release`: optimized, for production.
+    Release,
+}
+
+/// Builds the project and returns the path of its binary.
+pub fn build(project: &ProjectDir, profile: Profile) -> Result<PathBuf, BuildError> {
+    let color = std::io::stderr().is_terminal();
+    let _claim = claim::claim(project, &BuildDirs::of(project))?;
+    let mut cmd = cargo(project, "build");
+    if profile == Profile::Release {
+        cmd.arg("--release");
+    }
+    let mut child = cmd
+        .arg("--quiet")
+        .arg("--message-format=json-diagnostic-rendered-ansi")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -172,12 +230,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn target_dir_precedence() {
+    fn dependencies_are_shared_and_binaries_are_not() {
         let p = ProjectDir {
             root: PathBuf::from("/p"),
             name: "p".into(),
         };
-        let cache = Some(PathBuf::from("/home/u/.cache"));
+        let home = Some(PathBuf::from("/home/u/.cargo"));
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |k: &str| {
                 pairs
@@ -186,22 +244,27 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
+        let dirs = |target: &str, build: Option<&str>| BuildDirs {
+            target: PathBuf::from(target),
+            build: build.map(PathBuf::from),
+        };
         assert_eq!(
-            choose_target_dir(&p, env(&[]), cache.clone()),
-            PathBuf::from("/home/u/.cache/roan/target")
+            choose_dirs(&p, env(&[]), home.clone()),
+            dirs("/p/target", Some("/home/u/.cargo/roan/build"))
         );
         assert_eq!(
-            choose_target_dir(&p, env(&[("CARGO_TARGET_DIR", "/t")]), cache.clone()),
-            PathBuf::from("/t")
+            choose_dirs(&p, env(&[("CARGO_TARGET_DIR", "/t")]), home.clone()),
+            dirs("/t", Some("/home/u/.cargo/roan/build"))
         );
         assert_eq!(
-            choose_target_dir(&p, env(&[("ROAN_SHARED_TARGET", "0")]), cache.clone()),
-            PathBuf::from("/p/target")
+            choose_dirs(&p, env(&[("CARGO_BUILD_BUILD_DIR", "/b")]), home.clone()),
+            dirs("/p/target", Some("/b"))
         );
         assert_eq!(
-            choose_target_dir(&p, env(&[]), None),
-            PathBuf::from("/p/target")
+            choose_dirs(&p, env(&[("ROAN_SHARED_TARGET", "0")]), home.clone()),
+            dirs("/p/target", Some("/p/target"))
         );
+        assert_eq!(choose_dirs(&p, env(&[]), None), dirs("/p/target", None));
     }
 
     #[test]
