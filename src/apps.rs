@@ -3,10 +3,44 @@
 use crate::conf::{Settings, SettingsError};
 use crate::db::ModelState;
 use crate::management::Command;
+use crate::management::checks::CheckMessage;
 use crate::migrations::Migration;
 use crate::urls::Pattern;
+use axum::extract::Request;
+use axum::http::request::Parts;
+use axum::response::Response;
+use std::convert::Infallible;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+
+/// A boxed future, as the hooks return them.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The service an app's middleware layer wraps: the rest of the stack and the views.
+pub type AppService = tower::util::BoxCloneSyncService<Request, Response, Infallible>;
+
+pub(crate) type LayerFn = Arc<dyn Fn(&crate::Site, AppService) -> AppService + Send + Sync>;
+
+/// A context processor: template variables from the request, evaluated when the view renders
+/// (Django's `TEMPLATES.OPTIONS.context_processors`). Values that need the database should be
+/// [`crate::template::Deferred`], loaded only when a template reads them.
+pub type ContextProcessor = fn(&Parts) -> Vec<(&'static str, minijinja::Value)>;
+
+/// A step after `migrate` (Django's `post_migrate` signal), given the database and the project.
+pub type PostMigrate =
+    for<'a> fn(&'a sea_orm::DatabaseConnection, &'a Project) -> BoxFuture<'a, crate::Result<()>>;
+
+/// A system check (Django's `checks.register`): messages with ids such as `auth.E001`.
+pub type Check = fn(&Project, &crate::Site) -> Vec<CheckMessage>;
+
+/// A settings section an app declares: its top-level key and how to read it.
+#[derive(Clone)]
+pub(crate) struct SettingsSection {
+    pub name: &'static str,
+    pub parse: crate::conf::sections::ParseFn,
+}
 
 /// An installed app: a label, and optionally its own templates, static files and commands.
 ///
@@ -23,6 +57,11 @@ pub struct App {
     models: Vec<ModelState>,
     migrations: Option<fn() -> Vec<Migration>>,
     migrations_dir: Option<PathBuf>,
+    layers: Vec<LayerFn>,
+    context: Vec<ContextProcessor>,
+    post_migrate: Vec<PostMigrate>,
+    checks: Vec<Check>,
+    sections: Vec<SettingsSection>,
 }
 
 impl App {
@@ -36,7 +75,151 @@ impl App {
             models: Vec::new(),
             migrations: None,
             migrations_dir: None,
+            layers: Vec::new(),
+            context: Vec::new(),
+            post_migrate: Vec::new(),
+            checks: Vec::new(),
+            sections: Vec::new(),
         }
+    }
+
+    /// Adds middleware: a tower layer made for the site, wrapped around every request.
+    ///
+    /// Apps' layers sit inside roan's security layer and outside the request body limit, in
+    /// `INSTALLED_APPS` order: the first app's layer runs first (sessions, then messages and
+    /// auth, as Django's `MIDDLEWARE`).
+    ///
+    /// ```
+    /// use axum::extract::Request;
+    /// use axum::response::Response;
+    /// use roan::middleware::{Middleware, MiddlewareLayer};
+    ///
+    /// /// Adds `X-App: blog` to every response.
+    /// #[derive(Clone)]
+    /// struct Tag;
+    ///
+    /// impl Middleware for Tag {
+    ///     type State = ();
+    ///     async fn before(&self, _request: &mut Request) -> Result<(), Response> { Ok(()) }
+    ///     async fn after(&self, _state: (), mut response: Response) -> Response {
+    ///         response.headers_mut().insert("x-app", "blog".parse().unwrap());
+    ///         response
+    ///     }
+    /// }
+    ///
+    /// let app = roan::App::new("blog").layer(|_site| MiddlewareLayer::new(Tag));
+    /// ```
+    pub fn layer<L>(mut self, make: impl Fn(&crate::Site) -> L + Send + Sync + 'static) -> App
+    where
+        L: tower::Layer<AppService>,
+        L::Service: tower::Service<Request, Response = Response, Error = Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers.push(Arc::new(move |site, inner| {
+            AppService::new(make(site).layer(inner))
+        }));
+        self
+    }
+
+    /// Adds a context processor: variables every template rendered by [`crate::render`] sees
+    /// (a view's own variables of the same name win).
+    ///
+    /// ```
+    /// fn site_name(_request: &axum::http::request::Parts) -> Vec<(&'static str, minijinja::Value)> {
+    ///     vec![("site_name", minijinja::Value::from("My blog"))]
+    /// }
+    /// let app = roan::App::new("blog").context(site_name);
+    /// ```
+    pub fn context(mut self, processor: ContextProcessor) -> App {
+        self.context.push(processor);
+        self
+    }
+
+    /// Adds a step that runs after `migrate` (and after the test client migrates its test
+    /// database), as Django's `post_migrate` receivers: auth creates permissions this way.
+    ///
+    /// ```
+    /// use roan::apps::BoxFuture;
+    ///
+    /// fn seed<'a>(db: &'a sea_orm::DatabaseConnection, _p: &'a roan::Project) -> BoxFuture<'a, roan::Result<()>> {
+    ///     Box::pin(async move {
+    ///         use sea_orm::ConnectionTrait;
+    ///         db.execute_unprepared("SELECT 1").await?;
+    ///         Ok(())
+    ///     })
+    /// }
+    /// let app = roan::App::new("blog").post_migrate(seed);
+    /// ```
+    pub fn post_migrate(mut self, hook: PostMigrate) -> App {
+        self.post_migrate.push(hook);
+        self
+    }
+
+    /// Adds a system check, run by `roan check` and before `runserver`.
+    ///
+    /// ```
+    /// use roan::management::checks::{CheckMessage, Level};
+    ///
+    /// fn needs_sessions(project: &roan::Project, _site: &roan::Site) -> Vec<CheckMessage> {
+    ///     if project.apps().iter().any(|a| a.label() == "sessions") {
+    ///         return vec![];
+    ///     }
+    ///     vec![CheckMessage::new(Level::Error, "blog.E001", "blog needs the sessions app", "install it")]
+    /// }
+    /// let app = roan::App::new("blog").check(needs_sessions);
+    /// ```
+    pub fn check(mut self, check: Check) -> App {
+        self.checks.push(check);
+        self
+    }
+
+    /// Declares a settings section of this app: a top-level key of `settings.toml` read as `T`
+    /// (absent: `T::default()`). A wrong type or an unknown key inside it stops the start with
+    /// the file, line and column, as for roan's own settings; code reads it with
+    /// [`Settings::section`].
+    ///
+    /// ```
+    /// #[derive(Debug, Default, serde::Deserialize)]
+    /// #[serde(deny_unknown_fields)]
+    /// struct Blog {
+    ///     #[serde(rename = "PAGE_SIZE", default)]
+    ///     page_size: u32,
+    /// }
+    /// let app = roan::App::new("blog").settings::<Blog>("BLOG");
+    /// ```
+    pub fn settings<T>(mut self, name: &'static str) -> App
+    where
+        T: serde::de::DeserializeOwned + Default + Send + Sync + 'static,
+    {
+        self.sections.push(SettingsSection {
+            name,
+            parse: crate::conf::sections::parse_fn::<T>(),
+        });
+        self
+    }
+
+    pub(crate) fn layers(&self) -> &[LayerFn] {
+        &self.layers
+    }
+
+    pub(crate) fn context_processors(&self) -> &[ContextProcessor] {
+        &self.context
+    }
+
+    pub(crate) fn post_migrate_hooks(&self) -> &[PostMigrate] {
+        &self.post_migrate
+    }
+
+    pub(crate) fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    pub(crate) fn sections(&self) -> &[SettingsSection] {
+        &self.sections
     }
 
     /// Registers a model: a sea-orm entity of this app.
@@ -218,7 +401,12 @@ impl Project {
 
     /// Reads and validates the settings.
     pub fn load_settings(&self) -> Result<Settings, SettingsError> {
-        Settings::load(&self.settings_path())
+        let declared: Vec<SettingsSection> = self
+            .apps
+            .iter()
+            .flat_map(|a| a.sections().iter().cloned())
+            .collect();
+        Settings::load_with(&self.settings_path(), &declared)
     }
 
     /// Every migration of every installed app.

@@ -26,6 +26,8 @@ struct Inner {
     static_dirs: Vec<PathBuf>,
     apps: Vec<String>,
     middleware: Option<crate::apps::MiddlewareFn>,
+    layers: Vec<crate::apps::LayerFn>,
+    context_processors: Vec<crate::apps::ContextProcessor>,
     db: OnceCell<DatabaseConnection>,
 }
 
@@ -58,6 +60,16 @@ impl Site {
                 .map(|a| a.label().to_string())
                 .collect(),
             middleware: project.middleware_fn(),
+            layers: project
+                .apps()
+                .iter()
+                .flat_map(|a| a.layers().iter().cloned())
+                .collect(),
+            context_processors: project
+                .apps()
+                .iter()
+                .flat_map(|a| a.context_processors().iter().copied())
+                .collect(),
             db: OnceCell::new(),
         })))
     }
@@ -70,6 +82,16 @@ impl Site {
     /// Whether an app with this label is installed.
     pub fn has_app(&self, label: &str) -> bool {
         self.0.apps.iter().any(|a| a == label)
+    }
+
+    /// The installed apps' middleware, in `INSTALLED_APPS` order.
+    pub(crate) fn app_layers(&self) -> &[crate::apps::LayerFn] {
+        &self.0.layers
+    }
+
+    /// The installed apps' context processors, in `INSTALLED_APPS` order.
+    pub(crate) fn context_processors(&self) -> &[crate::apps::ContextProcessor] {
+        &self.0.context_processors
     }
 
     /// The settings, shared.

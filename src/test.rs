@@ -109,29 +109,21 @@ impl Client {
         settings.allowed_hosts.push("testserver".into());
         adjust(&mut settings);
         let site = Site::new(&project, settings).map_err(crate::Error::other)?;
-        // As Django's test runner: the test database gets every migration.
+        // As Django's test runner: the test database gets every migration, then the apps'
+        // post_migrate steps.
         let graph = crate::migrations::load_graph(&project).map_err(crate::Error::other)?;
         if !graph.ordered().is_empty() {
             let db = site.db().await?;
-            let mut applied = Default::default();
-            let steps = crate::migrations::executor::plan(
+            crate::migrations::executor::migrate(
+                db,
+                &project,
                 &graph,
-                &applied,
                 &crate::migrations::executor::Target::All,
+                Default::default(),
+                |_| {},
             )
+            .await
             .map_err(crate::Error::other)?;
-            for step in &steps {
-                crate::migrations::executor::run_step(db, &graph, step, &mut applied, false)
-                    .await
-                    .map_err(crate::Error::other)?;
-            }
-            if project
-                .apps()
-                .iter()
-                .any(|a| a.label() == crate::contrib::auth::LABEL)
-            {
-                crate::contrib::auth::create_permissions(db, &project.model_state()).await?;
-            }
         }
         let router = site.router();
         Ok(Client {

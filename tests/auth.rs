@@ -1,6 +1,6 @@
 //! Auth through the request pipeline: login, logout, guards, permissions, Django hashes.
 
-use roan::contrib::auth::{self, CurrentUser};
+use roan::contrib::auth::{self, CurrentUser, RequireUser};
 use roan::db::{Field, FieldType, ModelState};
 use roan::migrations::{Migration, Operation};
 use roan::test::Client;
@@ -28,7 +28,15 @@ fn urls() -> Vec<Pattern> {
         path("secret/", secret).login_required(),
         path("posts/new/", secret).permission_required("blog.add_post"),
         path("whoami/", whoami),
+        path("me/", me),
+        path("me/guarded/", me).login_required(),
+        path("staff/", whoami).staff_member_required(),
     ]
+}
+
+/// `user` and `perms` as templates see them.
+async fn me(request: roan::HttpRequest) -> roan::Result<axum::response::Response> {
+    roan::render(&request, "me.html", roan::context! {})
 }
 
 fn post_model() -> ModelState {
@@ -60,6 +68,12 @@ fn project() -> roan::Project {
     let d =
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("auth-{}-{n}", std::process::id()));
     std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::write(
+        d.join("templates/me.html"),
+        "{{ user }} {{ user.is_authenticated }} {{ user.is_staff }} blog={{ perms.blog.add_post }} \
+         any={% if perms.blog %}yes{% else %}no{% endif %} auth={{ perms.auth.add_user }}",
+    )
+    .unwrap();
     std::fs::write(
         d.join("settings.toml"),
         "SECRET_KEY = \"auth-test-key\"\nDEBUG = true\n",
@@ -321,4 +335,56 @@ async fn password_change_keeps_the_user_logged_in() {
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn templates_see_user_and_perms() {
+    let client = client_with_user("ann", "violet-harbor-71", false).await;
+    assert_eq!(
+        client.get("/me/").await.text(),
+        "AnonymousUser False False blog=False any=no auth=False"
+    );
+    let r = client
+        .post(
+            "/accounts/login/",
+            &[("username", "ann"), ("password", "violet-harbor-71")],
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(
+        client.get("/me/").await.text(),
+        "ann True False blog=False any=no auth=False"
+    );
+    // The user the guard loaded is the one the template shows.
+    assert_eq!(
+        client.get("/me/guarded/").await.text(),
+        "ann True False blog=False any=no auth=False"
+    );
+    // A permission given to the user shows up in perms; staff pages stay closed to non-staff.
+    let db = client.site().db().await.unwrap();
+    db.execute_unprepared(
+        "INSERT INTO roan_auth_user_user_permissions (user_id, permission_id) \
+         SELECT u.id, p.id FROM roan_auth_user u, roan_auth_permission p \
+         WHERE u.username = 'ann' AND p.app_label = 'blog' AND p.codename = 'add_post'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        client.get("/me/").await.text(),
+        "ann True False blog=True any=yes auth=False"
+    );
+    assert_eq!(client.get("/staff/").await.status(), 403);
+
+    let admin = client_with_user("root", "violet-harbor-71", true).await;
+    admin
+        .post(
+            "/accounts/login/",
+            &[("username", "root"), ("password", "violet-harbor-71")],
+        )
+        .await;
+    assert_eq!(
+        admin.get("/me/").await.text(),
+        "root True True blog=True any=yes auth=True"
+    );
+    assert_eq!(admin.get("/staff/").await.text(), "root");
 }

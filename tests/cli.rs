@@ -216,3 +216,35 @@ fn roan_path_chooses_the_checkout_to_depend_on() {
     assert!(text(&out).contains("no roan package"), "{}", text(&out));
     assert!(!dir.join("other").exists() && !dir.join("other2").exists());
 }
+
+/// Core offers hooks and contrib apps plug in: no file outside `src/contrib/` names a contrib
+/// app's module (lib.rs re-exports the apps; the CLI's skeletons list them for a new project).
+#[test]
+fn core_never_names_a_contrib_app() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src.clone()];
+    let mut offenders = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path == src.join("contrib") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && path != src.join("lib.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("contrib::") {
+                        offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "core names contrib apps; offer a hook on App instead:\n{}",
+        offenders.join("\n")
+    );
+}

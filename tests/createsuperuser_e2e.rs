@@ -41,6 +41,11 @@ fn createsuperuser_interactive_and_noinput_then_login_over_http() {
         path("secret/", views::secret).login_required(),
         path("users/new/", views::secret).permission_required("auth.add_user")"#,
     );
+    edit(
+        &p.join("src/shop/urls.rs"),
+        "use super::views;",
+        "use super::views;\nuse roan::contrib::auth::RequireUser;",
+    );
     let out = run(&p, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(

@@ -44,6 +44,11 @@ async fn two_processes_on_one_postgresql_share_sessions() {
         r#"path("", views::index).name("index"), path("count/", views::count),
         path("secret/", views::secret).login_required()"#,
     );
+    edit(
+        &p.join("src/shop/urls.rs"),
+        "use super::views;",
+        "use super::views;\nuse roan::contrib::auth::RequireUser;",
+    );
     let out = roan(&p)
         .args(["migrate"])
         .env("DATABASE_URL", &url)

@@ -13,6 +13,7 @@
 mod database;
 mod env;
 mod error;
+pub(crate) mod sections;
 
 pub use database::{DatabaseSettings, Engine};
 pub use error::SettingsError;
@@ -23,10 +24,11 @@ use std::path::{Path, PathBuf};
 
 /// The settings of a project, read from `settings.toml`.
 ///
-/// Field names follow Django's (`SECRET_KEY`, `DEBUG`, `ALLOWED_HOSTS`, ...). An unknown key or a
-/// value of the wrong type stops the start with the file, line, column and the fix.
+/// Field names follow Django's (`SECRET_KEY`, `DEBUG`, `ALLOWED_HOSTS`, ...). A value of the wrong
+/// type, or a key that is nearly one of these names, stops the start with the file, line, column
+/// and the fix. Installed apps add sections of their own ([`crate::App::settings`], read with
+/// [`Settings::section`]); any other UPPERCASE key is the project's ([`Settings::get`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Signs sessions and tokens. Required when `DEBUG` is false.
     #[serde(rename = "SECRET_KEY", default)]
@@ -130,15 +132,18 @@ pub struct Settings {
     /// Where the logout view goes; empty shows the "logged out" page.
     #[serde(rename = "LOGOUT_REDIRECT_URL", default)]
     pub logout_redirect_url: String,
-    /// Which password validators run.
-    #[serde(rename = "AUTH_PASSWORD_VALIDATORS", default)]
-    pub auth_password_validators: PasswordValidators,
     /// Directory of the project (where `settings.toml` is); not a key of the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
     /// Path of the settings file that was read; not a key of the file.
     #[serde(skip)]
     pub settings_file: PathBuf,
+    /// The installed apps' sections.
+    #[serde(skip)]
+    sections: sections::Sections,
+    /// The project's own keys.
+    #[serde(skip)]
+    extra: toml::Table,
 }
 
 /// `[TEMPLATES]`: where templates are looked up.
@@ -162,38 +167,6 @@ impl Default for TemplateSettings {
     }
 }
 
-/// `[AUTH_PASSWORD_VALIDATORS]`: Django's four default validators, each can be turned off.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordValidators {
-    /// Minimum length; 0 turns the check off.
-    #[serde(rename = "MINIMUM_LENGTH", default = "eight")]
-    pub minimum_length: usize,
-    /// Refuse passwords like the username, email or name.
-    #[serde(rename = "USER_ATTRIBUTE_SIMILARITY", default = "yes")]
-    pub user_attribute_similarity: bool,
-    /// Refuse common passwords.
-    #[serde(rename = "COMMON_PASSWORD", default = "yes")]
-    pub common_password: bool,
-    /// Refuse passwords made only of digits.
-    #[serde(rename = "NUMERIC_PASSWORD", default = "yes")]
-    pub numeric_password: bool,
-}
-
-impl Default for PasswordValidators {
-    fn default() -> Self {
-        PasswordValidators {
-            minimum_length: 8,
-            user_attribute_similarity: true,
-            common_password: true,
-            numeric_password: true,
-        }
-    }
-}
-
-fn eight() -> usize {
-    8
-}
 fn default_login_url() -> String {
     "/accounts/login/".into()
 }
@@ -283,7 +256,6 @@ pub const SETTING_NAMES: &[&str] = &[
     "LOGIN_URL",
     "LOGIN_REDIRECT_URL",
     "LOGOUT_REDIRECT_URL",
-    "AUTH_PASSWORD_VALIDATORS",
 ];
 
 impl Settings {
@@ -304,9 +276,42 @@ impl Settings {
         path: &Path,
         vars: &HashMap<String, String>,
     ) -> Result<Settings, SettingsError> {
+        Settings::parse(text, path, vars, &[])
+    }
+
+    /// Reads `path` with the sections the project's apps declare.
+    pub(crate) fn load_with(
+        path: &Path,
+        declared: &[crate::apps::SettingsSection],
+    ) -> Result<Settings, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Settings::parse(&text, path, &vars, declared)
+    }
+
+    fn parse(
+        text: &str,
+        path: &Path,
+        vars: &HashMap<String, String>,
+        declared: &[crate::apps::SettingsSection],
+    ) -> Result<Settings, SettingsError> {
         let parsed: Settings =
             toml::from_str(text).map_err(|e| SettingsError::from_toml(path, text, &e))?;
+        let mut known: Vec<&str> = SETTING_NAMES.to_vec();
+        known.extend(declared.iter().map(|s| s.name));
+        let extra = sections::project_keys(text, path, &known)?;
+        let mut found = sections::Sections::default();
+        for section in declared {
+            found
+                .0
+                .insert(section.name, (section.parse)(section.name, text, path)?);
+        }
         let mut settings = env::apply_overrides(parsed, vars)?;
+        settings.sections = found;
+        settings.extra = extra;
         settings.settings_file = path.to_path_buf();
         settings.base_dir = path
             .parent()
@@ -393,6 +398,29 @@ impl Settings {
         } else {
             self.base_dir.join(p)
         }
+    }
+
+    /// An installed app's settings section (declared with [`crate::App::settings`]), `None`
+    /// when no installed app declares `name` with type `T`.
+    ///
+    /// ```
+    /// let settings = roan::conf::Settings::from_toml_str(
+    ///     "DEBUG = true\nBLOG_PAGE_SIZE = 20\n",
+    ///     std::path::Path::new("settings.toml"),
+    ///     &Default::default(),
+    /// )
+    /// .unwrap();
+    /// assert!(settings.section::<u32>("NOT_DECLARED").is_none());
+    /// assert_eq!(settings.get::<u32>("BLOG_PAGE_SIZE"), Some(20));
+    /// ```
+    pub fn section<T: 'static>(&self, name: &str) -> Option<&T> {
+        self.sections.0.get(name)?.downcast_ref::<T>()
+    }
+
+    /// A key of the project's own (`BLOG_PAGE_SIZE = 20` in `settings.toml`), read as `T`;
+    /// `None` when absent or of another type.
+    pub fn get<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.extra.get(name)?.clone().try_into().ok()
     }
 
     /// The connection URL of the `default` database.

@@ -4,7 +4,7 @@
 mod cookies;
 mod error;
 mod request;
-mod shortcuts;
+pub(crate) mod shortcuts;
 
 pub(crate) use cookies::cookie;
 pub use error::{Error, ErrorReport, Result};

@@ -31,7 +31,8 @@ pub struct HttpRequest {
     /// The route that matched, with its converted arguments.
     pub resolver_match: Option<UrlMatch>,
     pub(crate) csrf: Option<crate::middleware::csrf::CsrfToken>,
-    pub(crate) messages: Option<crate::contrib::messages::Messages>,
+    /// What the installed apps' context processors give templates (`user`, `messages`, ...).
+    pub(crate) context: Vec<(&'static str, minijinja::Value)>,
     site: Site,
 }
 
@@ -117,10 +118,11 @@ impl HttpRequest {
                 .extensions
                 .get::<crate::middleware::csrf::CsrfToken>()
                 .cloned(),
-            messages: parts
-                .extensions
-                .get::<crate::contrib::messages::Messages>()
-                .cloned(),
+            context: site
+                .context_processors()
+                .iter()
+                .flat_map(|processor| processor(parts))
+                .collect(),
             site,
         })
     }

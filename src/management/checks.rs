@@ -26,6 +26,23 @@ pub struct CheckMessage {
     pub hint: String,
 }
 
+impl CheckMessage {
+    /// A finding: its level, stable id (`app.E001`), what is wrong and how to fix it.
+    pub fn new(
+        level: Level,
+        id: &'static str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> CheckMessage {
+        CheckMessage {
+            level,
+            id,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
 impl fmt::Display for CheckMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -36,8 +53,19 @@ impl fmt::Display for CheckMessage {
     }
 }
 
-/// Runs every check on a project whose settings loaded and whose site was built.
-pub fn run(_project: &Project, site: &Site) -> Vec<CheckMessage> {
+/// Runs every check on a project whose settings loaded and whose site was built: roan's own,
+/// then each installed app's ([`crate::App::check`]).
+pub fn run(project: &Project, site: &Site) -> Vec<CheckMessage> {
+    let mut out = core_checks(site);
+    for app in project.apps() {
+        for check in app.checks() {
+            out.extend(check(project, site));
+        }
+    }
+    out
+}
+
+fn core_checks(site: &Site) -> Vec<CheckMessage> {
     let mut out = Vec::new();
     let settings = site.settings();
     for dir in &settings.templates.dirs {

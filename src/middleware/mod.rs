@@ -4,11 +4,12 @@
 //!    [`security`]: the HTTPS redirect (`SECURE_SSL_REDIRECT`), and on the response
 //!    `X-Content-Type-Options`, `Referrer-Policy`, `Cross-Origin-Opener-Policy`, HSTS and
 //!    [`clickjacking`]'s `X-Frame-Options` (one layer, for speed).
-//! 2. Sessions, when the sessions app is installed ([`crate::contrib::sessions`]).
-//!    Messages ([`crate::contrib::messages`]) are loaded and stored by the same layer.
+//! 2. The installed apps' layers ([`crate::App::layer`]), in `INSTALLED_APPS` order: a new
+//!    project's sessions, then messages.
 //! 3. [`body_limit`]: the request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
-//! CSRF and the login/permission guards run in the dispatcher, once the route is known.
+//! CSRF runs in the dispatcher once the route is known, then the route's own layers (auth's
+//! `login_required()`), then the view.
 //!
 //! A project's own middleware is any tower layer, or a [`Middleware`] (Django's request and
 //! response steps as two async functions) wrapped in a [`MiddlewareLayer`].
@@ -32,14 +33,7 @@ use tower::ServiceBuilder;
 /// The layers wrap the routes once, as concrete tower services (only each middleware's response
 /// future is boxed), and the returned router serves that stack as its fallback.
 pub fn default_stack(router: Router, site: &Site) -> Router {
-    let sessions = site
-        .has_app(crate::contrib::sessions::LABEL)
-        .then(|| MiddlewareLayer::new(crate::contrib::sessions::SessionMiddleware::new(site)));
-    let stack = ServiceBuilder::new()
-        .layer(MiddlewareLayer::new(security::Security::new(
-            site.settings_arc(),
-        )))
-        .option_layer(sessions)
+    let inner = ServiceBuilder::new()
         .layer(MiddlewareLayer::new(body_limit::BodyLimit::new(
             site.settings_arc(),
         )))
@@ -47,5 +41,17 @@ pub fn default_stack(router: Router, site: &Site) -> Router {
             site.settings().data_upload_limit(),
         ))
         .service(router);
-    Router::new().fallback_service(stack)
+    let layers = site.app_layers();
+    let security = MiddlewareLayer::new(security::Security::new(site.settings_arc()));
+    if layers.is_empty() {
+        return Router::new().fallback_service(tower::Layer::layer(&security, inner));
+    }
+    // The first installed app's layer is the outermost of the apps'.
+    let apps = layers
+        .iter()
+        .rev()
+        .fold(crate::apps::AppService::new(inner), |service, layer| {
+            layer(site, service)
+        });
+    Router::new().fallback_service(tower::Layer::layer(&security, apps))
 }

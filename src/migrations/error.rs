@@ -44,6 +44,14 @@ pub enum MigrationError {
     /// An operation that cannot be reversed.
     #[error("{0}")]
     Irreversible(String),
+    /// An app's post_migrate step failed; the migrations themselves were applied.
+    #[error("the post_migrate step of app '{app}' failed: {message}")]
+    PostMigrate {
+        /// The app.
+        app: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl From<sea_orm::DbErr> for MigrationError {

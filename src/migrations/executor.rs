@@ -203,6 +203,113 @@ fn actions(op: &super::Operation, sql: Vec<String>) -> Vec<Action> {
     }
 }
 
+/// How [`migrate`] runs the planned steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MigrateOptions {
+    /// Record the steps without running them (`--fake`); post_migrate steps do not run.
+    pub fake: bool,
+    /// Record an initial migration as applied when every table it creates exists
+    /// (`--fake-initial`).
+    pub fake_initial: bool,
+}
+
+/// What [`migrate`] reports as it goes, for `roan migrate` to print.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// A step starts.
+    Start(&'a Step),
+    /// The step was applied (`faked`: only recorded).
+    Done(&'a Step, bool),
+    /// The step failed; the error follows.
+    Failed(&'a Step),
+}
+
+/// Migrates the database to `target`, then runs every installed app's post_migrate step
+/// (Django's `post_migrate` signal; auth creates permissions there). The one entry point of
+/// `roan migrate` and the test client.
+pub async fn migrate(
+    db: &DatabaseConnection,
+    project: &crate::Project,
+    graph: &Graph,
+    target: &Target,
+    options: MigrateOptions,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<BTreeSet<Key>, MigrationError> {
+    let mut applied = recorder::applied(db).await?;
+    let steps = plan(graph, &applied, target)?;
+    for step in &steps {
+        let mut fake = options.fake;
+        if !fake && options.fake_initial && matches!(step, Step::Apply(_)) {
+            fake = initial_tables_exist(db, graph, step_key(step)).await?;
+        }
+        progress(Progress::Start(step));
+        match run_step(db, graph, step, &mut applied, fake).await {
+            Ok(()) => progress(Progress::Done(step, fake)),
+            Err(e) => {
+                progress(Progress::Failed(step));
+                return Err(e);
+            }
+        }
+    }
+    if !options.fake {
+        post_migrate(db, project).await?;
+    }
+    Ok(applied)
+}
+
+/// Runs every installed app's post_migrate step, in `INSTALLED_APPS` order.
+pub async fn post_migrate(
+    db: &DatabaseConnection,
+    project: &crate::Project,
+) -> Result<(), MigrationError> {
+    for app in project.apps() {
+        for hook in app.post_migrate_hooks() {
+            hook(db, project)
+                .await
+                .map_err(|e| MigrationError::PostMigrate {
+                    app: app.label().to_string(),
+                    message: e.to_string(),
+                })?;
+        }
+    }
+    Ok(())
+}
+
+fn step_key(step: &Step) -> &Key {
+    match step {
+        Step::Apply(k) | Step::Unapply(k) => k,
+    }
+}
+
+/// Whether every table an initial migration creates exists already (`--fake-initial`).
+async fn initial_tables_exist(
+    db: &DatabaseConnection,
+    graph: &Graph,
+    key: &Key,
+) -> Result<bool, MigrationError> {
+    let Some(m) = graph.get(key) else {
+        return Ok(false);
+    };
+    let tables: Vec<&str> = m
+        .operations
+        .iter()
+        .filter_map(|op| match op {
+            super::Operation::CreateModel { table, .. } => Some(table.as_str()),
+            _ => None,
+        })
+        .collect();
+    if tables.is_empty() || !m.dependencies.iter().all(|d| d.0 != m.app) {
+        return Ok(false);
+    }
+    let manager = sea_orm_migration::SchemaManager::new(db);
+    for t in tables {
+        if !manager.has_table(t).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Applies or unapplies one migration and records it; `fake` only records.
 pub async fn run_step(
     db: &DatabaseConnection,

@@ -90,12 +90,6 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         req.extensions_mut().insert(site.clone());
         req.extensions_mut().insert(url_match);
         req.extensions_mut().insert(token.clone());
-        if let Some(guard) = &resolved.guard {
-            match check_guard(site, &mut req, guard).await {
-                Ok(()) => {}
-                Err(response) => return response,
-            }
-        }
         let guarded = tower::Layer::layer(
             &tower_http::catch_panic::CatchPanicLayer::custom(panic_response),
             resolved.view.clone(),
@@ -104,6 +98,12 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
             Ok(response) => response.map(Body::new),
             Err(never) => match never {},
         };
+        if let Some(pending) = response
+            .extensions_mut()
+            .remove::<crate::http::shortcuts::PendingRender>()
+        {
+            response = pending.finish(response).await;
+        }
         if let Some(cookie) = token.cookie_to_set(settings) {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
@@ -137,59 +137,6 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         chain: Vec::new(),
     });
     response
-}
-
-/// `login_required` / `permission_required`: anonymous users go to LOGIN_URL?next=...,
-/// logged-in users without the permission get 403.
-async fn check_guard(
-    site: &Site,
-    req: &mut Request,
-    guard: &crate::urls::Guard,
-) -> Result<(), Response> {
-    use crate::contrib::auth::{CurrentUser, has_perm};
-    let session = req
-        .extensions()
-        .get::<crate::contrib::sessions::Session>()
-        .cloned();
-    let user = match session {
-        Some(s) => CurrentUser::from_session(site, &s)
-            .await
-            .map_err(IntoResponse::into_response)?,
-        None => CurrentUser::Anonymous,
-    };
-    req.extensions_mut().insert(user.clone());
-    let Some(u) = user.user() else {
-        let next = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
-        let next = percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC);
-        let login = &site.settings().login_url;
-        let sep = if login.contains('?') { '&' } else { '?' };
-        return Err(crate::http::redirect_to(&format!(
-            "{login}{sep}next={next}"
-        )));
-    };
-    if let crate::urls::Guard::Permission(perm) = guard {
-        let db = site
-            .db()
-            .await
-            .map_err(|e| crate::Error::from(e).into_response())?;
-        let allowed = has_perm(db, u, perm)
-            .await
-            .map_err(|e| crate::Error::from(e).into_response())?;
-        if !allowed {
-            let mut response = StatusCode::FORBIDDEN.into_response();
-            response.extensions_mut().insert(ErrorReport {
-                kind: "Permission denied".into(),
-                message: format!("{} lacks the permission {perm}.", u.username),
-                chain: Vec::new(),
-            });
-            return Err(response);
-        }
-    }
-    Ok(())
 }
 
 /// Runs the CSRF check on an unsafe request; gives the request back (its form body buffered)

@@ -4,13 +4,17 @@
 //! templates, then roan's built-in templates. With `DEBUG`, a changed file is re-read on the next
 //! render, and so is a new file that overrides a template found further down the order.
 
+pub mod deferred;
 pub mod filters;
 mod loader;
+
+/// A template value (minijinja's), as context processors return them.
+pub use minijinja::Value;
 
 use crate::conf::Settings;
 use crate::urls::Resolver;
 use minijinja::value::Kwargs;
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::{Environment, Error, ErrorKind};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,6 +69,29 @@ fn django_escape(
 pub(crate) struct CsrfObject(pub crate::middleware::csrf::CsrfToken);
 
 impl minijinja::value::Object for CsrfObject {}
+
+/// `csrf_token` in a template: the masked token, as Django's `{{ csrf_token }}`; calling it,
+/// `{{ csrf_token() }}`, gives the same.
+#[derive(Debug)]
+pub(crate) struct CsrfTokenVar(pub crate::middleware::csrf::CsrfToken);
+
+impl minijinja::value::Object for CsrfTokenVar {
+    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn call(
+        self: &Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        _args: &[Value],
+    ) -> Result<Value, Error> {
+        Ok(Value::from(self.0.token()))
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.token())
+    }
+}
 
 fn csrf_token(state: &minijinja::State) -> Result<String, Error> {
     state

@@ -23,16 +23,23 @@ pub(crate) mod resolver;
 pub use pattern::{Converter, PatternError, RoutePattern};
 pub use resolver::{NoReverseMatch, ResolvedRoute, Resolver, UrlMatch, reverse};
 
+use axum::extract::Request;
 use axum::handler::Handler;
-use axum::routing::MethodRouter;
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, Route};
+use std::convert::Infallible;
+use std::sync::Arc;
 
 /// A view as stored in the URL configuration: an axum method router with no state.
 pub type View = MethodRouter<()>;
 
+/// A tower layer around views, kept as a function so one layer can wrap every view of a list.
+pub(crate) type ViewLayer = Arc<dyn Fn(View) -> View + Send + Sync>;
+
 /// One entry of a URL configuration: a route to a view, or to an included list.
 pub struct Pattern {
-    /// Extra checks before the view (login or permission required).
-    pub(crate) guard: Option<Guard>,
+    /// Layers around the view (or every view of the included list), innermost first.
+    pub(crate) layers: Vec<ViewLayer>,
     route: String,
     target: Target,
     name: Option<String>,
@@ -54,21 +61,6 @@ impl Pattern {
         self
     }
 
-    /// Only logged-in users reach the view; others are redirected to `LOGIN_URL?next=...`
-    /// (Django's `@login_required`).
-    pub fn login_required(mut self) -> Self {
-        self.guard = Some(Guard::Login);
-        self
-    }
-
-    /// Only users with the permission (`"blog.add_post"`) reach the view: an anonymous user is
-    /// redirected to log in, a logged-in one without it gets 403 (Django's
-    /// `@permission_required`).
-    pub fn permission_required(mut self, permission: &str) -> Self {
-        self.guard = Some(Guard::Permission(permission.to_string()));
-        self
-    }
-
     /// Exempts the route from the CSRF check (Django's `@csrf_exempt`), e.g. for a webhook
     /// that authenticates its callers another way.
     pub fn csrf_exempt(mut self) -> Self {
@@ -77,13 +69,72 @@ impl Pattern {
     }
 }
 
-/// What a route requires of the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Guard {
-    /// A logged-in user.
-    Login,
-    /// A user with this permission (`app.codename`).
-    Permission(String),
+/// Routes and lists of routes that take tower layers around their views, as axum's
+/// `route_layer`: the layer runs after the CSRF check, before the view. Apps build their
+/// decorators on it (auth's `login_required()` is `.layer(auth::login_required())`).
+///
+/// ```
+/// use roan::urls::{Layered, path};
+///
+/// async fn slow() -> &'static str { "done" }
+/// # fn main() {
+/// let route = path("slow/", slow).layer(axum::middleware::map_response(
+///     |mut r: axum::response::Response| async move {
+///         r.headers_mut().insert("cache-control", "no-store".parse().unwrap());
+///         r
+///     },
+/// ));
+/// # let _ = route;
+/// # }
+/// ```
+pub trait Layered: Sized {
+    /// Wraps the view (every view of a list) in `layer`. Layers added later run first.
+    fn layer<L>(self, layer: L) -> Self
+    where
+        L: tower::Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static;
+}
+
+fn view_layer<L>(layer: L) -> ViewLayer
+where
+    L: tower::Layer<Route> + Clone + Send + Sync + 'static,
+    L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+    <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+    <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
+    <L::Service as tower::Service<Request>>::Future: Send + 'static,
+{
+    Arc::new(move |view: View| view.layer(layer.clone()))
+}
+
+impl Layered for Pattern {
+    fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers.push(view_layer(layer));
+        self
+    }
+}
+
+impl Layered for Urls {
+    fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers.push(view_layer(layer));
+        self
+    }
 }
 
 /// A list of patterns with an optional namespace (Django's `app_name`).
@@ -91,6 +142,7 @@ pub struct Urls {
     namespace: Option<String>,
     patterns: Vec<Pattern>,
     builtin: bool,
+    layers: Vec<ViewLayer>,
 }
 
 impl Urls {
@@ -100,6 +152,7 @@ impl Urls {
             namespace: Some(namespace.to_string()),
             patterns,
             builtin: false,
+            layers: Vec::new(),
         }
     }
 
@@ -123,6 +176,7 @@ impl From<Vec<Pattern>> for Urls {
             namespace: None,
             patterns,
             builtin: false,
+            layers: Vec::new(),
         }
     }
 }
@@ -164,7 +218,7 @@ pub fn path<M>(route: &str, target: impl IntoTarget<M>) -> Pattern {
         target: target.into_target(),
         name: None,
         csrf_exempt: false,
-        guard: None,
+        layers: Vec::new(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Flattened URL configuration: resolving a path and reversing a name.
 
-use super::{Pattern, PatternError, RoutePattern, Target, Urls, View};
+use super::{Pattern, PatternError, RoutePattern, Target, Urls, View, ViewLayer};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -12,8 +12,6 @@ pub struct ResolvedRoute {
     pub name: Option<String>,
     /// Exempt from the CSRF check.
     pub csrf_exempt: bool,
-    /// What the user must be.
-    pub guard: Option<super::Guard>,
     pub(crate) view: View,
     /// `pattern.route()` and `name`, shared with every [`UrlMatch`] of this route.
     shared_route: Arc<str>,
@@ -53,7 +51,7 @@ impl Resolver {
             .iter()
             .all(|p| matches!(&p.target, Target::Include(u) if u.builtin));
         let mut routes = Vec::new();
-        flatten(patterns, "", &[], &mut routes)?;
+        flatten(patterns, "", &[], &[], &mut routes)?;
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut static_paths = HashMap::new();
         for (i, route) in routes.iter().enumerate() {
@@ -202,10 +200,12 @@ impl Resolver {
     }
 }
 
+/// `outer` holds the layers of the enclosing includes, outermost first.
 fn flatten(
     patterns: Vec<Pattern>,
     prefix: &str,
     namespaces: &[String],
+    outer: &[ViewLayer],
     out: &mut Vec<ResolvedRoute>,
 ) -> Result<(), PatternError> {
     for p in patterns {
@@ -224,21 +224,30 @@ fn flatten(
                     pattern,
                     name,
                     csrf_exempt: p.csrf_exempt,
-                    guard: p.guard,
-                    // Bound to its (unit) state once, so no request re-boxes the handler.
-                    view: view.with_state(()),
+                    // The route's own layers inside, the includes' around them; bound to its
+                    // (unit) state once, so no request re-boxes the handler.
+                    view: p
+                        .layers
+                        .iter()
+                        .chain(outer.iter().rev())
+                        .fold(*view, |v, layer| layer(v))
+                        .with_state(()),
                 });
             }
             Target::Include(Urls {
                 namespace,
                 patterns,
+                layers,
                 ..
             }) => {
                 // Check the prefix on its own so an error names the route the user wrote.
                 RoutePattern::parse(&full)?;
                 let mut ns = namespaces.to_vec();
                 ns.extend(namespace);
-                flatten(patterns, &full, &ns, out)?;
+                let mut around: Vec<ViewLayer> = outer.to_vec();
+                around.extend(p.layers.iter().rev().cloned());
+                around.extend(layers.iter().rev().cloned());
+                flatten(patterns, &full, &ns, &around, out)?;
             }
         }
     }

@@ -249,3 +249,68 @@ pub async fn has_perm(db: &impl ConnectionTrait, user: &User, perm: &str) -> Res
         .to_owned();
     Ok(db.query_one(&via_group).await?.is_some())
 }
+
+/// Every permission of a user as `app_label.codename`, directly and through groups (Django's
+/// `get_all_permissions`); a superuser has every permission there is, an inactive user none.
+pub async fn all_permissions(
+    db: &impl ConnectionTrait,
+    user: &User,
+) -> Result<std::collections::BTreeSet<String>, DbErr> {
+    let mut out = std::collections::BTreeSet::new();
+    if !user.is_active {
+        return Ok(out);
+    }
+    let perm_col = |c: &str| Expr::col((Alias::new(PERMISSION), Alias::new(c)));
+    let mut queries = Vec::new();
+    if user.is_superuser {
+        queries.push(
+            Query::select()
+                .expr(perm_col("app_label"))
+                .expr(perm_col("codename"))
+                .from(Alias::new(PERMISSION))
+                .to_owned(),
+        );
+    } else {
+        queries.push(
+            Query::select()
+                .expr(perm_col("app_label"))
+                .expr(perm_col("codename"))
+                .from(Alias::new(USER_PERMISSIONS))
+                .inner_join(
+                    Alias::new(PERMISSION),
+                    perm_col("id")
+                        .equals((Alias::new(USER_PERMISSIONS), Alias::new("permission_id"))),
+                )
+                .and_where(
+                    Expr::col((Alias::new(USER_PERMISSIONS), Alias::new("user_id"))).eq(user.id),
+                )
+                .to_owned(),
+        );
+        queries.push(
+            Query::select()
+                .expr(perm_col("app_label"))
+                .expr(perm_col("codename"))
+                .from(Alias::new(USER_GROUPS))
+                .inner_join(
+                    Alias::new(GROUP_PERMISSIONS),
+                    Expr::col((Alias::new(GROUP_PERMISSIONS), Alias::new("group_id")))
+                        .equals((Alias::new(USER_GROUPS), Alias::new("group_id"))),
+                )
+                .inner_join(
+                    Alias::new(PERMISSION),
+                    perm_col("id")
+                        .equals((Alias::new(GROUP_PERMISSIONS), Alias::new("permission_id"))),
+                )
+                .and_where(Expr::col((Alias::new(USER_GROUPS), Alias::new("user_id"))).eq(user.id))
+                .to_owned(),
+        );
+    }
+    for q in &queries {
+        for row in db.query_all(q).await? {
+            let app: String = row.try_get_by_index(0)?;
+            let codename: String = row.try_get_by_index(1)?;
+            out.insert(format!("{app}.{codename}"));
+        }
+    }
+    Ok(out)
+}

@@ -6,13 +6,7 @@ use crate::management::{Command, CommandContext, CommandError};
 use std::io::IsTerminal;
 
 fn validators(ctx: &CommandContext) -> Result<Validators, CommandError> {
-    let v = ctx.settings()?.auth_password_validators;
-    Ok(Validators {
-        minimum_length: v.minimum_length,
-        user_attribute_similarity: v.user_attribute_similarity,
-        common_password: v.common_password,
-        numeric_password: v.numeric_password,
-    })
+    Ok(Validators::from_settings(&ctx.settings()?))
 }
 
 fn db_error(e: impl std::fmt::Display) -> CommandError {

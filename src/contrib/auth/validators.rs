@@ -9,17 +9,42 @@
 //! assert!(validate_password("plum-tractor-sings", &user, &Validators::default()).is_ok());
 //! ```
 
-/// Which validators run, and their options.
-#[derive(Debug, Clone, PartialEq)]
+/// Which validators run, and their options: the `[AUTH_PASSWORD_VALIDATORS]` section of
+/// `settings.toml`, which the auth app declares (every key optional).
+///
+/// ```toml
+/// [AUTH_PASSWORD_VALIDATORS]
+/// MINIMUM_LENGTH = 12
+/// NUMERIC_PASSWORD = false
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Validators {
     /// Minimum length (Django: 8); 0 turns the check off.
+    #[serde(rename = "MINIMUM_LENGTH")]
     pub minimum_length: usize,
     /// Refuse passwords too similar to the username, email, first or last name.
+    #[serde(rename = "USER_ATTRIBUTE_SIMILARITY")]
     pub user_attribute_similarity: bool,
     /// Refuse common passwords.
+    #[serde(rename = "COMMON_PASSWORD")]
     pub common_password: bool,
     /// Refuse passwords made only of digits.
+    #[serde(rename = "NUMERIC_PASSWORD")]
     pub numeric_password: bool,
+}
+
+/// The settings section the validators are read from.
+pub const SETTINGS_SECTION: &str = "AUTH_PASSWORD_VALIDATORS";
+
+impl Validators {
+    /// The validators configured in `settings` (Django's defaults when the section is absent).
+    pub fn from_settings(settings: &crate::conf::Settings) -> Validators {
+        settings
+            .section::<Validators>(SETTINGS_SECTION)
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 impl Default for Validators {

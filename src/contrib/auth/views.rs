@@ -106,13 +106,7 @@ pub async fn password_change_submit(
     if new1 != new2 {
         errors.push("The two password fields didn’t match.".to_string());
     }
-    let v = &request.settings().auth_password_validators;
-    let validators = Validators {
-        minimum_length: v.minimum_length,
-        user_attribute_similarity: v.user_attribute_similarity,
-        common_password: v.common_password,
-        numeric_password: v.numeric_password,
-    };
+    let validators = Validators::from_settings(request.settings());
     let attrs = UserAttributes {
         username: user.username.clone(),
         email: user.email.clone(),

@@ -24,9 +24,48 @@ use std::sync::{Arc, Mutex};
 pub const LABEL: &str = "messages";
 const SESSION_KEY: &str = "_messages";
 
-/// The messages app (needs the sessions app).
+mod middleware;
+
+pub use middleware::{MessageMiddleware, MessageState};
+
+/// The messages app (needs the sessions app, installed before it): its middleware, the
+/// `messages` template variable and the check that sessions is there.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
+        .layer(|_site| crate::middleware::MiddlewareLayer::new(MessageMiddleware))
+        .context(context_processor)
+        .check(checks)
+}
+
+/// `messages` in every template (Django's `messages.context_processors.messages`).
+fn context_processor(parts: &Parts) -> Vec<(&'static str, Value)> {
+    let value = match parts.extensions.get::<Messages>() {
+        Some(m) => m.template_value(),
+        None => Value::from(Vec::<Value>::new()),
+    };
+    vec![("messages", value)]
+}
+
+/// messages.E001: the sessions app must be installed, before messages.
+fn checks(
+    project: &crate::Project,
+    _site: &crate::Site,
+) -> Vec<crate::management::checks::CheckMessage> {
+    use crate::management::checks::{CheckMessage, Level};
+    let labels: Vec<&str> = project.apps().iter().map(|a| a.label()).collect();
+    let sessions = labels
+        .iter()
+        .position(|l| *l == crate::contrib::sessions::LABEL);
+    let messages = labels.iter().position(|l| *l == LABEL);
+    match (sessions, messages) {
+        (Some(s), Some(m)) if s < m => vec![],
+        _ => vec![CheckMessage::new(
+            Level::Error,
+            "messages.E001",
+            "the messages app keeps messages in the session: the sessions app must be installed before it",
+            "put .app(roan::contrib::sessions::app()) before .app(roan::contrib::messages::app()) in src/main.rs",
+        )],
+    }
 }
 
 /// How important a message is; the name is its CSS class.

@@ -167,32 +167,23 @@ fn cookie_value(request: &Request, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The session middleware: gives each request a [`Session`] (and its
-/// [`Messages`](crate::contrib::messages::Messages) when that app is installed) and saves it
-/// after the view when it changed.
+/// The session middleware: gives each request a [`Session`] and saves it after the view when
+/// it changed.
 #[derive(Clone)]
 pub struct SessionMiddleware {
     site: Site,
-    messages: bool,
 }
 
 impl SessionMiddleware {
     /// The middleware of a site.
     pub fn new(site: &Site) -> SessionMiddleware {
-        SessionMiddleware {
-            site: site.clone(),
-            messages: site.has_app(crate::contrib::messages::LABEL),
-        }
+        SessionMiddleware { site: site.clone() }
     }
 }
 
 /// What the session middleware carries from before the view to after it.
 pub struct SessionState {
     session: Session,
-    messages: Option<(
-        crate::contrib::messages::Messages,
-        Vec<crate::contrib::messages::Message>,
-    )>,
 }
 
 impl Middleware for SessionMiddleware {
@@ -215,29 +206,11 @@ impl Middleware for SessionMiddleware {
             site: self.site.clone(),
         };
         request.extensions_mut().insert(session.clone());
-        // Messages live in the session: the same middleware loads and stores them.
-        let messages = if self.messages {
-            match crate::contrib::messages::load(&session).await {
-                Ok((m, pending)) => {
-                    request.extensions_mut().insert(m.clone());
-                    Some((m, pending))
-                }
-                Err(e) => return Err(e.into_response()),
-            }
-        } else {
-            None
-        };
-        Ok(SessionState { session, messages })
+        Ok(SessionState { session })
     }
 
     async fn after(&self, state: SessionState, response: Response) -> Response {
-        let SessionState { session, messages } = state;
-        if let Some((m, pending)) = &messages
-            && let Err(e) = crate::contrib::messages::store(m, pending, &session).await
-        {
-            return e.into_response();
-        }
-        save(&self.site, &session, response).await
+        save(&self.site, &state.session, response).await
     }
 }
 

@@ -65,6 +65,7 @@ pub fn migrations() -> Vec<Migration> {
 /// The sessions app, with its model, migrations and `clearsessions` command.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
+        .layer(|site| crate::middleware::MiddlewareLayer::new(SessionMiddleware::new(site)))
         .model_state(model())
         .migrations(migrations)
         .command(ClearSessions)

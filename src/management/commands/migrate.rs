@@ -2,8 +2,7 @@
 
 use crate::management::{Command, CommandContext, CommandError, flag};
 use crate::migrations::executor::{self, Step, Target};
-use crate::migrations::{self, Operation, recorder};
-use sea_orm_migration::SchemaManager;
+use crate::migrations::{self, recorder};
 
 /// `roan migrate`.
 pub struct Migrate;
@@ -49,7 +48,7 @@ impl Command for Migrate {
             let db = migrations::connect(&settings)
                 .await
                 .map_err(|e| CommandError::new(format!("cannot connect to the database: {e}")))?;
-            let mut applied = recorder::applied(&db).await.map_err(|e| fail(e.into()))?;
+            let applied = recorder::applied(&db).await.map_err(|e| fail(e.into()))?;
             let steps = executor::plan(&graph, &applied, &target).map_err(fail)?;
             if args.get_flag("plan") {
                 println!("Planned operations:");
@@ -81,36 +80,28 @@ impl Command for Migrate {
             if steps.is_empty() {
                 println!("  No migrations to apply.");
             }
-            let fake = args.get_flag("fake");
-            for step in &steps {
-                let (key, verb) = match step {
-                    Step::Apply(k) => (k, "Applying"),
-                    Step::Unapply(k) => (k, "Unapplying"),
-                };
-                let mut fake_this = fake;
-                if !fake && args.get_flag("fake-initial") && matches!(step, Step::Apply(_)) {
-                    fake_this = initial_tables_exist(&db, &graph, key).await?;
-                }
-                print!("  {verb} {}.{}...", key.0, key.1);
-                let _ = std::io::Write::flush(&mut std::io::stdout());
-                match executor::run_step(&db, &graph, step, &mut applied, fake_this).await {
-                    Ok(()) => println!("{}", if fake_this { " FAKED" } else { " OK" }),
-                    Err(e) => {
-                        println!(" FAILED");
-                        return Err(fail(e));
+            let options = executor::MigrateOptions {
+                fake: args.get_flag("fake"),
+                fake_initial: args.get_flag("fake-initial"),
+            };
+            executor::migrate(&db, ctx.project(), &graph, &target, options, |event| {
+                match event {
+                    executor::Progress::Start(step) => {
+                        let (key, verb) = match step {
+                            Step::Apply(k) => (k, "Applying"),
+                            Step::Unapply(k) => (k, "Unapplying"),
+                        };
+                        print!("  {verb} {}.{}...", key.0, key.1);
+                        let _ = std::io::Write::flush(&mut std::io::stdout());
                     }
+                    executor::Progress::Done(_, faked) => {
+                        println!("{}", if faked { " FAKED" } else { " OK" })
+                    }
+                    executor::Progress::Failed(_) => println!(" FAILED"),
                 }
-            }
-            // As Django's post_migrate: every model gets its add/change/delete/view permissions.
-            let auth_ready = applied.contains(&(
-                crate::contrib::auth::LABEL.to_string(),
-                "0001_initial".to_string(),
-            ));
-            if auth_ready && !fake {
-                crate::contrib::auth::create_permissions(&db, &ctx.project().model_state())
-                    .await
-                    .map_err(|e| CommandError::new(format!("cannot create permissions: {e}")))?;
-            }
+            })
+            .await
+            .map_err(fail)?;
             let pending = pending_changes(ctx, &graph);
             if !pending.is_empty() && matches!(target, Target::All) {
                 println!(
@@ -172,38 +163,6 @@ pub(crate) fn resolve_name(
             "more than one migration matches '{given}' in app '{app}'; give more of the name"
         ))),
     }
-}
-
-async fn initial_tables_exist(
-    db: &sea_orm::DatabaseConnection,
-    graph: &migrations::graph::Graph,
-    key: &migrations::graph::Key,
-) -> Result<bool, CommandError> {
-    let Some(m) = graph.get(key) else {
-        return Ok(false);
-    };
-    let tables: Vec<&str> = m
-        .operations
-        .iter()
-        .filter_map(|op| match op {
-            Operation::CreateModel { table, .. } => Some(table.as_str()),
-            _ => None,
-        })
-        .collect();
-    if tables.is_empty() || !m.dependencies.iter().all(|d| d.0 != m.app) {
-        return Ok(false);
-    }
-    let manager = SchemaManager::new(db);
-    for t in tables {
-        if !manager
-            .has_table(t)
-            .await
-            .map_err(|e| CommandError::new(e.to_string()))?
-        {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 /// Apps whose models differ from their migrations.
