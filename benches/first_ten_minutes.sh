@@ -37,7 +37,7 @@ cd "$work/second_site"
 port=$(free_port)
 "$ROAN" runserver "127.0.0.1:$port" --noreload >"$work/first.log" 2>&1 &
 pid=$!
-wait_for "http://127.0.0.1:$port/" "roan"
+wait_for "http://127.0.0.1:$port/polls/" "polls"
 echo "3. second project, startproject (+ startapp) to the first 200: $(elapsed "$start" "$(now)") s"
 stop "$pid"
 

@@ -36,6 +36,7 @@
 
 #![warn(missing_docs)]
 
+pub mod crypto;
 pub mod launcher;
 
 #[cfg(feature = "runtime")]

@@ -1,8 +1,7 @@
 //! A running site: settings, URLs, templates and the database, and the request dispatcher.
 
 mod dispatch;
-mod error_pages;
-mod statics;
+pub(crate) mod error_pages;
 
 use crate::apps::Project;
 use crate::conf::Settings;
@@ -92,6 +91,12 @@ impl Site {
     /// The installed apps' context processors, in `INSTALLED_APPS` order.
     pub(crate) fn context_processors(&self) -> &[crate::apps::ContextProcessor] {
         &self.0.context_processors
+    }
+
+    /// The directories static files are found in, in order: `STATICFILES_DIRS`, then each
+    /// installed app's static directory ([`crate::App::static_dir`]).
+    pub fn static_dirs(&self) -> &[PathBuf] {
+        &self.0.static_dirs
     }
 
     /// The settings, shared.

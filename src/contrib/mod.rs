@@ -1,5 +1,7 @@
-//! Contrib apps: auth (passwords so far), with sessions, messages, admin and staticfiles to come.
+//! Contrib apps, each plugged in through [`crate::App`]'s hooks: auth, sessions, messages and
+//! staticfiles (the admin to come).
 
 pub mod auth;
 pub mod messages;
 pub mod sessions;
+pub mod staticfiles;

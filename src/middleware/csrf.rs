@@ -7,8 +7,12 @@
 //! A route can opt out with [`crate::urls::Pattern::csrf_exempt`].
 
 use crate::conf::Settings;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
-use rand::Rng;
+use crate::http::ErrorReport;
+use crate::site::Site;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -21,10 +25,7 @@ pub const FORM_FIELD: &str = "csrfmiddlewaretoken";
 pub const HEADER: &str = "x-csrftoken";
 
 fn random_string(n: usize) -> String {
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    crate::crypto::get_random_string(n, CHARS)
 }
 
 fn index(c: u8) -> Option<usize> {
@@ -216,6 +217,93 @@ pub fn check(
 /// Marks a request the test client sends without enforcing the check.
 #[derive(Clone, Copy, Debug)]
 pub struct SkipCsrfCheck;
+
+/// Django's `CsrfViewMiddleware.process_view` for an unsafe request to a route that is not
+/// exempt: gives the request back (a form body buffered, so the view reads it again) or the
+/// 403 response.
+pub(crate) async fn protect(
+    site: &Site,
+    req: Request,
+    token: &CsrfToken,
+) -> Result<Request, Response> {
+    let settings = site.settings();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    let (parts, body) = req.into_parts();
+    let limit = settings.data_upload_limit();
+    let (body, form_token) = if is_form || is_multipart {
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => {
+                let token = if is_form {
+                    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .ok()
+                        .and_then(|pairs| {
+                            pairs
+                                .into_iter()
+                                .find(|(k, _)| k == FORM_FIELD)
+                                .map(|(_, v)| v)
+                        })
+                } else {
+                    multipart_field(&content_type, bytes.clone(), FORM_FIELD).await
+                };
+                (Body::from(bytes), token)
+            }
+            Err(_) => return Err(crate::middleware::body_limit::too_large(settings)),
+        }
+    } else {
+        (body, None)
+    };
+    let req = Request::from_parts(parts, body);
+    let secure = crate::middleware::security::is_secure(&req, settings);
+    match check(
+        req.headers(),
+        secure,
+        form_token.as_deref(),
+        token,
+        settings,
+    ) {
+        Ok(()) => Ok(req),
+        Err(reason) => {
+            tracing::warn!(path = %req.uri().path(), %reason, "Forbidden (CSRF)");
+            let mut response = StatusCode::FORBIDDEN.into_response();
+            response.extensions_mut().insert(ErrorReport {
+                kind: "CSRF verification failed. Request aborted.".into(),
+                message: reason,
+                chain: Vec::new(),
+            });
+            Err(response)
+        }
+    }
+}
+
+/// The first value of a field of a `multipart/form-data` body (a form with file inputs), as
+/// Django's `request.POST` gives it.
+async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
 
 #[cfg(test)]
 mod tests {

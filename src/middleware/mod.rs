@@ -17,6 +17,7 @@
 pub mod allowed_hosts;
 pub mod body_limit;
 pub mod clickjacking;
+pub(crate) mod common;
 pub mod csrf;
 mod layer;
 pub mod security;

@@ -1,11 +1,12 @@
 //! The request dispatcher: resolve the path, call the view, turn errors into pages.
 
-use super::{Site, error_pages, statics};
+use super::Site;
+use super::error_pages::{self, RequestInfo};
 use crate::http::ErrorReport;
 use crate::middleware::csrf;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
@@ -28,14 +29,6 @@ fn panic_response(panic: Box<dyn std::any::Any + Send>) -> Response {
         chain: Vec::new(),
     });
     response
-}
-
-/// What the error pages show of the request.
-#[derive(Clone)]
-pub(super) struct RequestInfo {
-    pub method: Method,
-    pub uri: Uri,
-    pub headers: HeaderMap,
 }
 
 async fn dispatch(State(site): State<Site>, mut request: Request) -> Response {
@@ -66,13 +59,6 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         return error_pages::bad_request(site, info, "the path contains a NUL byte");
     }
     let settings = site.settings();
-    if settings.debug && path.starts_with(&settings.static_url) {
-        let rel = &path[settings.static_url.len()..];
-        if let Some(file) = statics::find(&site.0.static_dirs, rel) {
-            let req = std::mem::replace(request, Request::new(Body::empty()));
-            return statics::serve(file, req).await;
-        }
-    }
     if let Some((index, url_match)) = site.resolver().resolve(&path) {
         let Some(resolved) = site.resolver().routes().get(index) else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -81,11 +67,10 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         let token = csrf::CsrfToken::from_headers(req.headers(), settings);
         let skip = req.extensions().get::<csrf::SkipCsrfCheck>().is_some();
         if csrf::is_unsafe(req.method()) && !resolved.csrf_exempt && !skip {
-            let (checked, rejection) = check_csrf(site, req, &token).await;
-            if let Some(response) = rejection {
-                return response;
-            }
-            req = checked;
+            req = match csrf::protect(site, req, &token).await {
+                Ok(checked) => checked,
+                Err(response) => return response,
+            };
         }
         req.extensions_mut().insert(site.clone());
         req.extensions_mut().insert(url_match);
@@ -109,20 +94,8 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         }
         return response;
     }
-    if settings.append_slash
-        && !path.ends_with('/')
-        && matches!(info.method, Method::GET | Method::HEAD)
-        && site.resolver().resolve(&format!("{path}/")).is_some()
-    {
-        let location = match info.uri.query() {
-            Some(q) => format!("{raw}/?{q}"),
-            None => format!("{raw}/"),
-        };
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response();
+    if let Some(redirect) = crate::middleware::common::append_slash(site, info, &raw, &path) {
+        return redirect;
     }
     if settings.debug && path == "/" && site.resolver().is_empty() {
         return error_pages::welcome(site);
@@ -137,98 +110,6 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         chain: Vec::new(),
     });
     response
-}
-
-/// Runs the CSRF check on an unsafe request; gives the request back (its form body buffered)
-/// or the 403 response.
-async fn check_csrf(
-    site: &Site,
-    req: Request,
-    token: &csrf::CsrfToken,
-) -> (Request, Option<Response>) {
-    let settings = site.settings();
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-    let is_multipart = content_type.starts_with("multipart/form-data");
-    let (parts, body) = req.into_parts();
-    let limit = settings.data_upload_limit();
-    let (body, form_token) = if is_form || is_multipart {
-        match axum::body::to_bytes(body, limit).await {
-            Ok(bytes) => {
-                let token = if is_form {
-                    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                        .ok()
-                        .and_then(|pairs| {
-                            pairs
-                                .into_iter()
-                                .find(|(k, _)| k == csrf::FORM_FIELD)
-                                .map(|(_, v)| v)
-                        })
-                } else {
-                    multipart_field(&content_type, bytes.clone(), csrf::FORM_FIELD).await
-                };
-                (Body::from(bytes), token)
-            }
-            Err(_) => {
-                let req = Request::from_parts(parts, Body::empty());
-                return (
-                    req,
-                    Some(crate::middleware::body_limit::too_large(settings)),
-                );
-            }
-        }
-    } else {
-        (body, None)
-    };
-    let req = Request::from_parts(parts, body);
-    let secure = crate::middleware::security::is_secure(&req, settings);
-    match csrf::check(
-        req.headers(),
-        secure,
-        form_token.as_deref(),
-        token,
-        settings,
-    ) {
-        Ok(()) => (req, None),
-        Err(reason) => {
-            tracing::warn!(path = %req.uri().path(), %reason, "Forbidden (CSRF)");
-            let mut response = StatusCode::FORBIDDEN.into_response();
-            response.extensions_mut().insert(ErrorReport {
-                kind: "CSRF verification failed. Request aborted.".into(),
-                message: reason,
-                chain: Vec::new(),
-            });
-            (req, Some(response))
-        }
-    }
-}
-
-/// The first value of a field of a `multipart/form-data` body (a form with file inputs), as
-/// Django's `request.POST` gives it.
-async fn multipart_field(
-    content_type: &str,
-    body: axum::body::Bytes,
-    name: &str,
-) -> Option<String> {
-    use axum::extract::FromRequest;
-    let request = Request::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .ok()?;
-    let mut form = axum::extract::Multipart::from_request(request, &())
-        .await
-        .ok()?;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
-        }
-    }
-    None
 }
 
 fn log_request(info: &RequestInfo, response: &Response) {

@@ -1,12 +1,21 @@
 //! Error pages: the technical 404/500 pages with DEBUG, the plain `404.html`/`500.html` without.
 
 use super::Site;
-use super::dispatch::RequestInfo;
 use crate::conf::{MASK, is_secret_name};
 use crate::http::ErrorReport;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
+
+use axum::http::{HeaderMap, Method, Uri};
+
+/// What the error pages show of the request.
+#[derive(Clone)]
+pub(crate) struct RequestInfo {
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+}
 
 const SECRET_HEADERS: &[&str] = &[
     "cookie",

@@ -14,7 +14,6 @@
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine;
-use rand::Rng;
 use subtle::ConstantTimeEq;
 
 /// The prefix of unusable passwords (Django's `UNUSABLE_PASSWORD_PREFIX`).
@@ -36,11 +35,10 @@ pub fn make_password(raw: &str) -> String {
 /// A value no password matches (Django's `set_unusable_password`).
 pub fn make_unusable_password() -> String {
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut rng = rand::rng();
-    let tail: String = (0..40)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect();
-    format!("{UNUSABLE_PREFIX}{tail}")
+    format!(
+        "{UNUSABLE_PREFIX}{}",
+        crate::crypto::get_random_string(40, CHARS)
+    )
 }
 
 /// Whether the encoded value is a usable password hash.

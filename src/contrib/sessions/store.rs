@@ -2,7 +2,6 @@
 
 use super::TABLE;
 use chrono::NaiveDateTime;
-use rand::Rng;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
 use serde_json::{Map, Value};
@@ -19,10 +18,7 @@ pub(crate) fn now() -> NaiveDateTime {
 /// A new random session key: 32 lowercase letters and digits, as Django's.
 pub(crate) fn new_key() -> String {
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..32)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    crate::crypto::get_random_string(32, CHARS)
 }
 
 /// The data of an unexpired session.

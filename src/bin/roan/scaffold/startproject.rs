@@ -2,7 +2,6 @@
 
 use super::names::{self, Kind};
 use super::{ScaffoldError, skeleton};
-use rand::Rng;
 use std::path::{Path, PathBuf};
 
 /// roan's own lockfile: a new project starts from the same dependency versions, so a shared
@@ -125,10 +124,7 @@ fn toml_string(s: &str) -> String {
 /// Django's alphabet for secret keys; 50 characters.
 fn secret_key() -> String {
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)";
-    let mut rng = rand::rng();
-    (0..50)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    roan::crypto::get_random_string(50, CHARS)
 }
 
 /// roan's lockfile with the new project added as the root package.

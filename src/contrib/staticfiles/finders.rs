@@ -1,4 +1,4 @@
-//! Static files in DEBUG: the project's `STATICFILES_DIRS`, then each app's static directory.
+//! Finding a static file: the project's `STATICFILES_DIRS`, then each app's static directory.
 
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -19,7 +19,7 @@ pub(crate) fn find(dirs: &[PathBuf], rel: &str) -> Option<PathBuf> {
     dirs.iter().map(|d| d.join(rel_path)).find(|p| p.is_file())
 }
 
-pub(super) async fn serve(file: PathBuf, request: Request) -> Response {
+pub(crate) async fn serve(file: PathBuf, request: Request) -> Response {
     match tower_http::services::ServeFile::new(file)
         .oneshot(request)
         .await
