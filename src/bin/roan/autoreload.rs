@@ -185,7 +185,9 @@ pub fn run(project: &ProjectDir, server_args: &[String]) -> Result<u8, BuildErro
         // Wait for changes, then gather what else arrives within a short quiet period.
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(_) => {
-                while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+                // Editors write a file in a few events within milliseconds; a short quiet
+                // period catches them without delaying the rebuild.
+                while rx.recv_timeout(Duration::from_millis(40)).is_ok() {}
                 let now = stamps(&project.root);
                 let (change, file) = diff(&project.root, &seen, &now);
                 if change == Change::Restart {
@@ -231,11 +233,12 @@ fn stop_server(mut child: Child) {
                 libc::kill(pid, libc::SIGTERM);
             }
         }
-        for _ in 0..50 {
+        // A server stops in a few milliseconds; checking often keeps the restart short.
+        for _ in 0..1000 {
             if let Ok(Some(_)) = child.try_wait() {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
     let _ = child.kill();
