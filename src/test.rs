@@ -118,7 +118,7 @@ impl Client {
                 db,
                 &project,
                 &graph,
-                &crate::migrations::executor::Target::All,
+                &crate::migrations::executor::MigrateTarget::All,
                 Default::default(),
                 |_| {},
             )

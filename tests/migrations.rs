@@ -10,7 +10,7 @@ mod common;
 use common::{fresh_database, mysql_url, postgres_url};
 use roan::db::{DefaultValue, Field, FieldType, Index, ModelState, OnDelete};
 use roan::migrations::autodetector;
-use roan::migrations::executor::{self, Target};
+use roan::migrations::executor::{self, MigrateTarget};
 use roan::migrations::graph::Graph;
 use roan::migrations::questioner::{DefaultAnswer, NonInteractive, Questioner};
 use roan::migrations::{Migration, Operation, ProjectState, recorder, writer};
@@ -161,7 +161,7 @@ impl Run {
         let mut m = Migration::new("blog", &name).operations(ops.clone());
         m.dependencies = deps;
         self.migrations.push(m);
-        self.migrate(Target::All).await;
+        self.migrate(MigrateTarget::All).await;
         // Nothing left to detect.
         let graph = Graph::new(self.migrations.clone()).unwrap();
         let again = autodetector::detect(
@@ -175,7 +175,7 @@ impl Run {
         ops
     }
 
-    async fn migrate(&self, target: Target) {
+    async fn migrate(&self, target: MigrateTarget) {
         let graph = Graph::new(self.migrations.clone()).unwrap();
         let mut applied = recorder::applied(&self.db).await.unwrap();
         let steps = executor::plan(&graph, &applied, &target).unwrap();
@@ -386,9 +386,9 @@ async fn scenario(db: DatabaseConnection) {
     );
 
     // Back to zero, and forwards again.
-    run.migrate(Target::Zero("blog".into())).await;
+    run.migrate(MigrateTarget::Zero("blog".into())).await;
     assert!(recorder::applied(&run.db).await.unwrap().is_empty());
-    run.migrate(Target::All).await;
+    run.migrate(MigrateTarget::All).await;
     assert_eq!(recorder::applied(&run.db).await.unwrap().len(), 12);
     run.exec("INSERT INTO blog_writer (name) VALUES ('Bo')")
         .await;
@@ -422,7 +422,7 @@ async fn failing_migration_rolls_back(db: DatabaseConnection) {
     for step in executor::plan(
         &graph,
         &applied,
-        &Target::To("shop".into(), "0001_initial".into()),
+        &MigrateTarget::To("shop".into(), "0001_initial".into()),
     )
     .unwrap()
     {
@@ -430,7 +430,7 @@ async fn failing_migration_rolls_back(db: DatabaseConnection) {
             .await
             .unwrap();
     }
-    let steps = executor::plan(&graph, &applied, &Target::All).unwrap();
+    let steps = executor::plan(&graph, &applied, &MigrateTarget::All).unwrap();
     let err = executor::run_step(&db, &graph, &steps[0], &mut applied, false)
         .await
         .unwrap_err()
@@ -473,7 +473,7 @@ async fn failing_migration_rolls_back(db: DatabaseConnection) {
             Field::new("price", FieldType::Integer).null(),
         )]);
     let graph = Graph::new(vec![create, fixed]).unwrap();
-    for step in executor::plan(&graph, &applied, &Target::All).unwrap() {
+    for step in executor::plan(&graph, &applied, &MigrateTarget::All).unwrap() {
         executor::run_step(&db, &graph, &step, &mut applied, false)
             .await
             .unwrap();
@@ -568,7 +568,7 @@ fn plans_follow_dependencies_across_apps() {
     let key = |a: &str, n: &str| (a.to_string(), n.to_string());
     let none = Default::default();
     // migrate blog: blog's migrations and what they need, not auth.0002.
-    let steps = executor::plan(&graph, &none, &Target::App("blog".into())).unwrap();
+    let steps = executor::plan(&graph, &none, &MigrateTarget::App("blog".into())).unwrap();
     assert_eq!(
         steps,
         vec![
@@ -579,7 +579,7 @@ fn plans_follow_dependencies_across_apps() {
     );
     // migrate auth zero also unapplies blog, which depends on it, dependents first.
     let all: std::collections::BTreeSet<_> = graph.ordered().iter().map(|m| m.key()).collect();
-    let steps = executor::plan(&graph, &all, &Target::Zero("auth".into())).unwrap();
+    let steps = executor::plan(&graph, &all, &MigrateTarget::Zero("auth".into())).unwrap();
     assert_eq!(
         steps,
         vec![
@@ -593,7 +593,7 @@ fn plans_follow_dependencies_across_apps() {
     let steps = executor::plan(
         &graph,
         &all,
-        &Target::To("blog".into(), "0001_initial".into()),
+        &MigrateTarget::To("blog".into(), "0001_initial".into()),
     )
     .unwrap();
     assert_eq!(
@@ -601,9 +601,14 @@ fn plans_follow_dependencies_across_apps() {
         vec![executor::Step::Unapply(key("blog", "0002_more"))]
     );
     // Unknown names and apps are explained.
-    let err = executor::plan(&graph, &all, &Target::To("blog".into(), "0009".into())).unwrap_err();
+    let err = executor::plan(
+        &graph,
+        &all,
+        &MigrateTarget::To("blog".into(), "0009".into()),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("0001_initial, 0002_more"), "{err}");
-    assert!(executor::plan(&graph, &all, &Target::App("nope".into())).is_err());
+    assert!(executor::plan(&graph, &all, &MigrateTarget::App("nope".into())).is_err());
 }
 
 #[test]
@@ -724,7 +729,7 @@ async fn data_migration(db: DatabaseConnection) {
         }
     };
     let mut applied = recorder::applied(&db).await.unwrap();
-    for step in executor::plan(&graph, &applied, &Target::All).unwrap() {
+    for step in executor::plan(&graph, &applied, &MigrateTarget::All).unwrap() {
         executor::run_step(&db, &graph, &step, &mut applied, false)
             .await
             .unwrap();
@@ -742,7 +747,7 @@ async fn data_migration(db: DatabaseConnection) {
     for step in executor::plan(
         &graph,
         &applied,
-        &Target::To("data".into(), "0001_initial".into()),
+        &MigrateTarget::To("data".into(), "0001_initial".into()),
     )
     .unwrap()
     {
@@ -764,4 +769,37 @@ async fn data_migrations_run_rust_on_mariadb() {
     if let Some(db) = server_db("MariaDB", &url, "data").await {
         data_migration(db).await;
     }
+}
+
+/// The contrib apps' migrations are frozen files: a fresh project's models match them, and an
+/// edited contrib model is a change `makemigrations --check` reports, not a rewritten history.
+#[test]
+fn contrib_migrations_are_frozen_history() {
+    use roan::contrib::{auth, sessions};
+    let changes = |models: Vec<roan::db::ModelState>| {
+        let mut migrations = auth::migrations::all();
+        migrations.extend(sessions::migrations::all());
+        let from = Graph::new(migrations).unwrap().full_state().unwrap();
+        let mut all = models;
+        all.push(sessions::model());
+        let to = ProjectState::from_models(all);
+        let apps = vec!["auth".to_string(), "sessions".to_string()];
+        autodetector::detect(&from, &to, &apps, &mut NonInteractive::default())
+            .unwrap()
+            .into_keys()
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        changes(auth::models()).is_empty(),
+        "a fresh project has no changes"
+    );
+
+    let mut edited = auth::models();
+    let user = edited.iter_mut().find(|m| m.name == "user").unwrap();
+    user.fields.push(
+        Field::new("nickname", FieldType::String)
+            .max_length(30)
+            .null(),
+    );
+    assert_eq!(changes(edited), ["auth"], "the edit is a change to migrate");
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 /// What `migrate` was asked to reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub enum MigrateTarget {
     /// Every migration of every app.
     All,
     /// Every migration of one app (and what it depends on).
@@ -32,7 +32,7 @@ pub enum Step {
 pub fn plan(
     graph: &Graph,
     applied: &BTreeSet<Key>,
-    target: &Target,
+    target: &MigrateTarget,
 ) -> Result<Vec<Step>, MigrationError> {
     let app_exists = |app: &str| graph.ordered().iter().any(|m| m.app == app);
     let no_app = |app: &str| {
@@ -60,8 +60,8 @@ pub fn plan(
             .collect()
     };
     Ok(match target {
-        Target::All => forwards(graph.ordered().iter().map(|m| m.key()).collect()),
-        Target::App(app) => {
+        MigrateTarget::All => forwards(graph.ordered().iter().map(|m| m.key()).collect()),
+        MigrateTarget::App(app) => {
             if !app_exists(app) {
                 return Err(no_app(app));
             }
@@ -71,7 +71,7 @@ pub fn plan(
             }
             forwards(wanted)
         }
-        Target::Zero(app) => {
+        MigrateTarget::Zero(app) => {
             if !app_exists(app) {
                 return Err(no_app(app));
             }
@@ -81,7 +81,7 @@ pub fn plan(
             }
             backwards(remove)
         }
-        Target::To(app, name) => {
+        MigrateTarget::To(app, name) => {
             let key = (app.clone(), name.clone());
             if graph.get(&key).is_none() {
                 let known: Vec<String> = graph
@@ -231,7 +231,7 @@ pub async fn migrate(
     db: &DatabaseConnection,
     project: &crate::Project,
     graph: &Graph,
-    target: &Target,
+    target: &MigrateTarget,
     options: MigrateOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> Result<BTreeSet<Key>, MigrationError> {

@@ -41,13 +41,13 @@ pub struct Pattern {
     /// Layers around the view (or every view of the included list), innermost first.
     pub(crate) layers: Vec<ViewLayer>,
     route: String,
-    target: Target,
+    target: RouteTarget,
     name: Option<String>,
     csrf_exempt: bool,
 }
 
 /// What a route leads to.
-pub enum Target {
+pub enum RouteTarget {
     /// A view (an axum handler or method router).
     View(Box<View>),
     /// An included list of patterns, maybe namespaced.
@@ -184,7 +184,7 @@ impl From<Vec<Pattern>> for Urls {
 /// What `path()` accepts: any axum handler or method router, or an `include()`.
 pub trait IntoTarget<M> {
     /// Converts into a route target.
-    fn into_target(self) -> Target;
+    fn into_target(self) -> RouteTarget;
 }
 
 #[doc(hidden)]
@@ -197,14 +197,14 @@ where
     H: Handler<T, ()>,
     T: 'static,
 {
-    fn into_target(self) -> Target {
-        Target::View(Box::new(axum::routing::any(self)))
+    fn into_target(self) -> RouteTarget {
+        RouteTarget::View(Box::new(axum::routing::any(self)))
     }
 }
 
 impl IntoTarget<IncludeMarker> for Urls {
-    fn into_target(self) -> Target {
-        Target::Include(self)
+    fn into_target(self) -> RouteTarget {
+        RouteTarget::Include(self)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Flattened URL configuration: resolving a path and reversing a name.
 
-use super::{Pattern, PatternError, RoutePattern, Target, Urls, View, ViewLayer};
+use super::{Pattern, PatternError, RoutePattern, RouteTarget, Urls, View, ViewLayer};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -49,7 +49,7 @@ impl Resolver {
     pub fn new(patterns: Vec<Pattern>) -> Result<Resolver, PatternError> {
         let root_is_empty = patterns
             .iter()
-            .all(|p| matches!(&p.target, Target::Include(u) if u.builtin));
+            .all(|p| matches!(&p.target, RouteTarget::Include(u) if u.builtin));
         let mut routes = Vec::new();
         flatten(patterns, "", &[], &[], &mut routes)?;
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -211,7 +211,7 @@ fn flatten(
     for p in patterns {
         let full = format!("{prefix}{}", p.route);
         match p.target {
-            Target::View(view) => {
+            RouteTarget::View(view) => {
                 let pattern = RoutePattern::parse(&full)?;
                 let name = p.name.map(|n| {
                     let mut parts = namespaces.to_vec();
@@ -234,7 +234,7 @@ fn flatten(
                         .with_state(()),
                 });
             }
-            Target::Include(Urls {
+            RouteTarget::Include(Urls {
                 namespace,
                 patterns,
                 layers,

@@ -19,6 +19,7 @@ pub mod context_processors;
 pub mod decorators;
 mod extract;
 pub mod hashers;
+pub mod migrations;
 mod models;
 mod permissions;
 pub mod validators;
@@ -31,7 +32,7 @@ pub use backend::{
 pub use commands::{ChangePassword, CreateSuperuser};
 pub use decorators::{RequireUser, login_required, permission_required, staff_member_required};
 pub use extract::CurrentUser;
-pub use models::{User, migrations, models};
+pub use models::{User, models};
 pub use permissions::create_permissions;
 
 /// The app label.
@@ -44,7 +45,7 @@ pub fn app() -> crate::App {
         .context(context_processors::auth)
         .post_migrate(post_migrate)
         .check(checks)
-        .migrations(migrations)
+        .migrations(migrations::all)
         .command(CreateSuperuser)
         .command(ChangePassword);
     for m in models() {

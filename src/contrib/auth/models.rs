@@ -2,7 +2,6 @@
 
 use super::LABEL;
 use crate::db::{DefaultValue, Field, FieldType, Index, ModelState, OnDelete};
-use crate::migrations::{Migration, Operation};
 use serde::Serialize;
 
 pub(crate) const USER: &str = "roan_auth_user";
@@ -144,18 +143,6 @@ pub fn models() -> Vec<ModelState> {
             GROUP_PERMISSIONS,
             ("group_id", GROUP),
             ("permission_id", PERMISSION),
-        ),
-    ]
-}
-
-/// The auth app's migrations.
-pub fn migrations() -> Vec<Migration> {
-    vec![
-        Migration::new(LABEL, "0001_initial").operations(
-            models()
-                .into_iter()
-                .map(|m| Operation::create_model(&m.name, &m.table, m.fields, m.indexes))
-                .collect(),
         ),
     ]
 }

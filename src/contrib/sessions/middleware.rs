@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::sync::Mutex;
 
-struct State_ {
+struct SessionData {
     /// The key the browser sent.
     cookie_key: Option<String>,
     /// The key the data lives under now (None: not saved yet).
@@ -31,13 +31,13 @@ struct State_ {
 /// it changed. Cheap to clone.
 #[derive(Clone)]
 pub struct Session {
-    state: Arc<Mutex<State_>>,
+    state: Arc<Mutex<SessionData>>,
     site: Site,
 }
 
 impl Session {
     /// The state, locked; never held across an await.
-    fn lock(&self) -> std::sync::MutexGuard<'_, State_> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SessionData> {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -193,7 +193,7 @@ impl Middleware for SessionMiddleware {
         let name = &self.site.settings().session_cookie_name;
         let cookie_key = cookie_value(request, name);
         let session = Session {
-            state: Arc::new(Mutex::new(State_ {
+            state: Arc::new(Mutex::new(SessionData {
                 cookie_key,
                 key: None,
                 loaded: false,

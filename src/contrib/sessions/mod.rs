@@ -16,13 +16,13 @@
 
 mod clearsessions;
 mod middleware;
+pub mod migrations;
 mod store;
 
 pub use clearsessions::ClearSessions;
 pub use middleware::{Session, SessionMiddleware, SessionState};
 
 use crate::db::{Field, FieldType, ModelState};
-use crate::migrations::{Migration, Operation};
 
 /// The app label.
 pub const LABEL: &str = "sessions";
@@ -50,23 +50,11 @@ fn fields() -> Vec<Field> {
     ]
 }
 
-/// The app's migrations.
-pub fn migrations() -> Vec<Migration> {
-    vec![
-        Migration::new(LABEL, "0001_initial").operations(vec![Operation::create_model(
-            "session",
-            TABLE,
-            fields(),
-            vec![],
-        )]),
-    ]
-}
-
 /// The sessions app, with its model, migrations and `clearsessions` command.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
         .layer(|site| crate::middleware::MiddlewareLayer::new(SessionMiddleware::new(site)))
         .model_state(model())
-        .migrations(migrations)
+        .migrations(migrations::all)
         .command(ClearSessions)
 }

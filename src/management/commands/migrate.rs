@@ -1,7 +1,7 @@
 //! `migrate [APP [TARGET|zero]] [--plan] [--fake] [--fake-initial]`.
 
 use crate::management::{Command, CommandContext, CommandError, flag};
-use crate::migrations::executor::{self, Step, Target};
+use crate::migrations::executor::{self, MigrateTarget, Step};
 use crate::migrations::{self, recorder};
 
 /// `roan migrate`.
@@ -38,10 +38,10 @@ impl Command for Migrate {
             args.get_one::<String>("app"),
             args.get_one::<String>("target"),
         ) {
-            (None, _) => Target::All,
-            (Some(app), None) => Target::App(app.clone()),
-            (Some(app), Some(t)) if t == "zero" => Target::Zero(app.clone()),
-            (Some(app), Some(t)) => Target::To(app.clone(), resolve_name(&graph, app, t)?),
+            (None, _) => MigrateTarget::All,
+            (Some(app), None) => MigrateTarget::App(app.clone()),
+            (Some(app), Some(t)) if t == "zero" => MigrateTarget::Zero(app.clone()),
+            (Some(app), Some(t)) => MigrateTarget::To(app.clone(), resolve_name(&graph, app, t)?),
         };
         let rt = ctx.runtime()?;
         rt.block_on(async {
@@ -71,10 +71,10 @@ impl Command for Migrate {
             }
             println!("Operations to perform:");
             match &target {
-                Target::All => println!("  Apply all migrations: {}", apps_of(&graph)),
-                Target::App(app) => println!("  Apply all migrations: {app}"),
-                Target::Zero(app) => println!("  Unapply all migrations: {app}"),
-                Target::To(app, name) => println!("  Target specific migration: {name}, from {app}"),
+                MigrateTarget::All => println!("  Apply all migrations: {}", apps_of(&graph)),
+                MigrateTarget::App(app) => println!("  Apply all migrations: {app}"),
+                MigrateTarget::Zero(app) => println!("  Unapply all migrations: {app}"),
+                MigrateTarget::To(app, name) => println!("  Target specific migration: {name}, from {app}"),
             }
             println!("Running migrations:");
             if steps.is_empty() {
@@ -103,7 +103,7 @@ impl Command for Migrate {
             .await
             .map_err(fail)?;
             let pending = pending_changes(ctx, &graph);
-            if !pending.is_empty() && matches!(target, Target::All) {
+            if !pending.is_empty() && matches!(target, MigrateTarget::All) {
                 println!(
                     "  Your models in app(s): {} have changes that are not yet reflected in a migration, and so won't be applied.\n  Run `roan makemigrations` to make new migrations, and then re-run `roan migrate` to apply them.",
                     pending

@@ -1,0 +1,10 @@
+//! Migrations of the sessions app, frozen as files as Django ships `sessions/migrations/`: they are
+//! the history every database was migrated through, so the models may change only by adding a
+//! migration here.
+
+mod m0001_initial;
+
+/// The app's migrations, in the order they were written.
+pub fn all() -> Vec<crate::migrations::Migration> {
+    vec![m0001_initial::migration()]
+}
