@@ -803,3 +803,101 @@ fn contrib_migrations_are_frozen_history() {
     );
     assert_eq!(changes(edited), ["auth"], "the edit is a change to migrate");
 }
+
+mod post_by_user {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "blog_post")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub author_id: i32,
+        #[sea_orm(belongs_to, from = "author_id", to = "id", on_delete = "Cascade")]
+        pub author: BelongsTo<roan::contrib::auth::user::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// auth's user is a sea-orm entity that matches its frozen table, and a project's model can
+/// belong to it: the migration points at `roan_auth_user` and depends on auth.
+#[tokio::test]
+async fn a_project_model_belongs_to_the_auth_user() {
+    use roan::contrib::auth;
+    let entity = roan::db::model_of::<auth::user::Entity>("auth");
+    let state = auth::models()
+        .into_iter()
+        .find(|m| m.name == "user")
+        .unwrap();
+    assert_eq!(entity.table, state.table);
+    let shape = |m: &ModelState| {
+        let mut f: Vec<_> = m
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.field_type,
+                    f.null,
+                    f.max_length,
+                    f.unique,
+                    f.primary_key,
+                )
+            })
+            .collect();
+        f.sort_by(|a, b| a.0.cmp(&b.0));
+        f
+    };
+    assert_eq!(
+        shape(&entity),
+        shape(&state),
+        "the entity matches auth's table"
+    );
+
+    let post = roan::db::model_of::<post_by_user::Entity>("blog");
+    let from = Graph::new(auth::migrations::all())
+        .unwrap()
+        .full_state()
+        .unwrap();
+    let mut models = auth::models();
+    models.push(post.clone());
+    let to = ProjectState::from_models(models);
+    let changes = autodetector::detect(
+        &from,
+        &to,
+        &["auth".to_string(), "blog".to_string()],
+        &mut NonInteractive::default(),
+    )
+    .unwrap();
+    let blog = &changes["blog"];
+    assert!(blog.depends_on_apps.contains("auth"), "{blog:?}");
+    assert!(!changes.contains_key("auth"));
+
+    // Applied on SQLite, the foreign key holds.
+    let mut migrations = auth::migrations::all();
+    migrations.push(
+        Migration::new("blog", "0001_initial")
+            .depends_on(&[("auth", "0001_initial")])
+            .operations(blog.operations.clone()),
+    );
+    let graph = Graph::new(migrations).unwrap();
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    let mut applied = Default::default();
+    for step in executor::plan(&graph, &applied, &MigrateTarget::All).unwrap() {
+        executor::run_step(&db, &graph, &step, &mut applied, false)
+            .await
+            .unwrap();
+    }
+    db.execute_unprepared("PRAGMA foreign_keys = ON")
+        .await
+        .unwrap();
+    let orphan = db
+        .execute_unprepared("INSERT INTO blog_post (author_id) VALUES (42)")
+        .await;
+    assert!(
+        orphan.is_err(),
+        "no user 42: the foreign key refuses the row"
+    );
+}

@@ -22,6 +22,7 @@ pub mod hashers;
 pub mod migrations;
 mod models;
 mod permissions;
+pub mod user;
 pub mod validators;
 mod views;
 
