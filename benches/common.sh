@@ -54,3 +54,33 @@ RS
     roan_bin="$CARGO_TARGET_DIR/release/tp_bench"
     base_bin="$CARGO_TARGET_DIR/release/roan-bench-baseline"
 }
+
+# edit_loop APP: in the current project, with app APP installed, adds a hello/ view, runs
+# `roan runserver`, saves five one-line edits of it and prints the seconds from each save to the
+# new response, then "median: N". Stops the server. Sets edit_times.
+edit_loop() {
+    local app=$1 port pid i start
+    cat >> "src/$app/views.rs" <<'RS'
+
+/// Plain text, edited by the benchmark.
+pub async fn hello() -> &'static str {
+    "edit 0"
+}
+RS
+    sed -i 's|path("", views::index).name("index")|path("", views::index).name("index"), path("hello/", views::hello)|' "src/$app/urls.rs"
+    port=$(free_port)
+    "$ROAN" runserver "127.0.0.1:$port" >"server-edit-loop.log" 2>&1 &
+    pid=$!
+    wait_for "http://127.0.0.1:$port/$app/hello/" "edit 0"
+    edit_times=()
+    for i in 1 2 3 4 5; do
+        sleep 1
+        start=$(now)
+        sed -i "s|\"edit $((i - 1))\"|\"edit $i\"|" "src/$app/views.rs"
+        wait_for "http://127.0.0.1:$port/$app/hello/" "edit $i" 300
+        edit_times+=("$(elapsed "$start" "$(now)")")
+        echo "edit $i: ${edit_times[-1]} s"
+    done
+    stop "$pid"
+    echo "median: $(printf '%s\n' "${edit_times[@]}" | sort -n | sed -n 3p)"
+}

@@ -19,9 +19,52 @@ use std::sync::Arc;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The service an app's middleware layer wraps: the rest of the stack and the views.
-pub type AppService = tower::util::BoxCloneSyncService<Request, Response, Infallible>;
+///
+/// Shared rather than boxed: cloning it (tower services are cloned for every request) is one
+/// reference count, however many layers are below it.
+#[derive(Clone)]
+pub struct AppService(
+    Arc<dyn Fn(Request) -> BoxFuture<'static, Result<Response, Infallible>> + Send + Sync>,
+);
 
-pub(crate) type LayerFn = Arc<dyn Fn(&crate::Site, AppService) -> AppService + Send + Sync>;
+impl AppService {
+    /// Wraps a service.
+    pub fn new<S>(service: S) -> AppService
+    where
+        S: tower::Service<Request, Response = Response, Error = Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        AppService(Arc::new(move |request| {
+            let service = service.clone();
+            Box::pin(tower::ServiceExt::oneshot(service, request))
+        }))
+    }
+}
+
+impl tower::Service<Request> for AppService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        (self.0)(request)
+    }
+}
+
+/// Makes an app's layer around the service below it; `None` when the app's middleware is not
+/// used with these settings (Django's `MiddlewareNotUsed`).
+pub(crate) type LayerFn = Arc<dyn Fn(&crate::Site, AppService) -> Option<AppService> + Send + Sync>;
 
 /// A context processor: template variables from the request, evaluated when the view renders
 /// (Django's `TEMPLATES.OPTIONS.context_processors`). Values that need the database should be
@@ -120,7 +163,40 @@ impl App {
         <L::Service as tower::Service<Request>>::Future: Send + 'static,
     {
         self.layers.push(Arc::new(move |site, inner| {
-            AppService::new(make(site).layer(inner))
+            Some(AppService::new(make(site).layer(inner)))
+        }));
+        self
+    }
+
+    /// As [`App::layer`], for middleware that only some settings use: `None` leaves it out of
+    /// the stack (Django's `MiddlewareNotUsed`), so requests do not pass through it at all.
+    ///
+    /// ```
+    /// use roan::middleware::MiddlewareLayer;
+    /// # #[derive(Clone)] struct Toolbar;
+    /// # impl roan::middleware::Middleware for Toolbar {
+    /// #     type State = ();
+    /// #     async fn before(&self, _r: &mut axum::extract::Request) -> Result<(), axum::response::Response> { Ok(()) }
+    /// #     async fn after(&self, _s: (), r: axum::response::Response) -> axum::response::Response { r }
+    /// # }
+    /// let app = roan::App::new("toolbar")
+    ///     .layer_if(|site| site.settings().debug.then(|| MiddlewareLayer::new(Toolbar)));
+    /// ```
+    pub fn layer_if<L>(
+        mut self,
+        make: impl Fn(&crate::Site) -> Option<L> + Send + Sync + 'static,
+    ) -> App
+    where
+        L: tower::Layer<AppService>,
+        L::Service: tower::Service<Request, Response = Response, Error = Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers.push(Arc::new(move |site, inner| {
+            make(site).map(|l| AppService::new(l.layer(inner)))
         }));
         self
     }

@@ -130,7 +130,7 @@ impl Site {
     }
 
     /// The axum router that serves the site: every request goes through roan's dispatcher
-    /// (URL resolution, static files in DEBUG, error pages).
+    /// (URL resolution, CSRF, the view, error pages) inside the middleware stack.
     pub fn router(&self) -> axum::Router {
         let routes = dispatch::router(self.clone());
         match &self.0.middleware {

@@ -32,7 +32,7 @@ pub struct HttpRequest {
     pub resolver_match: Option<UrlMatch>,
     pub(crate) csrf: Option<crate::middleware::csrf::CsrfToken>,
     /// What the installed apps' context processors give templates (`user`, `messages`, ...).
-    pub(crate) context: Vec<(&'static str, minijinja::Value)>,
+    pub(crate) context: std::sync::Arc<[(&'static str, minijinja::Value)]>,
     site: Site,
 }
 

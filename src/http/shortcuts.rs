@@ -98,7 +98,7 @@ struct RenderContext {
     given: minijinja::Value,
     request: minijinja::Value,
     csrf: minijinja::Value,
-    extra: Vec<(&'static str, minijinja::Value)>,
+    extra: Arc<[(&'static str, minijinja::Value)]>,
 }
 
 impl RenderContext {

@@ -52,7 +52,7 @@ pub fn default_stack(router: Router, site: &Site) -> Router {
         .iter()
         .rev()
         .fold(crate::apps::AppService::new(inner), |service, layer| {
-            layer(site, service)
+            layer(site, service.clone()).unwrap_or(service)
         });
     Router::new().fallback_service(tower::Layer::layer(&security, apps))
 }

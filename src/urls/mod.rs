@@ -89,27 +89,6 @@ impl Pattern {
 /// ```
 pub trait Layered: Sized {
     /// Wraps the view (every view of a list) in `layer`. Layers added later run first.
-    fn layer<L>(self, layer: L) -> Self
-    where
-        L: tower::Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
-        <L::Service as tower::Service<Request>>::Future: Send + 'static;
-}
-
-fn view_layer<L>(layer: L) -> ViewLayer
-where
-    L: tower::Layer<Route> + Clone + Send + Sync + 'static,
-    L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
-    <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
-    <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
-    <L::Service as tower::Service<Request>>::Future: Send + 'static,
-{
-    Arc::new(move |view: View| view.layer(layer.clone()))
-}
-
-impl Layered for Pattern {
     fn layer<L>(mut self, layer: L) -> Self
     where
         L: tower::Layer<Route> + Clone + Send + Sync + 'static,
@@ -118,22 +97,24 @@ impl Layered for Pattern {
         <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
         <L::Service as tower::Service<Request>>::Future: Send + 'static,
     {
-        self.layers.push(view_layer(layer));
+        self.push_view_layer(Arc::new(move |view: View| view.layer(layer.clone())));
         self
+    }
+
+    /// Where [`Layered::layer`] keeps the layer; implemented by roan's route types.
+    #[doc(hidden)]
+    fn push_view_layer(&mut self, layer: Arc<dyn Fn(View) -> View + Send + Sync>);
+}
+
+impl Layered for Pattern {
+    fn push_view_layer(&mut self, layer: ViewLayer) {
+        self.layers.push(layer);
     }
 }
 
 impl Layered for Urls {
-    fn layer<L>(mut self, layer: L) -> Self
-    where
-        L: tower::Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as tower::Service<Request>>::Error: Into<Infallible> + 'static,
-        <L::Service as tower::Service<Request>>::Future: Send + 'static,
-    {
-        self.layers.push(view_layer(layer));
-        self
+    fn push_view_layer(&mut self, layer: ViewLayer) {
+        self.layers.push(layer);
     }
 }
 

@@ -33,9 +33,6 @@ impl Middleware for StaticFilesHandler {
 
     async fn before(&self, request: &mut Request) -> Result<(), Response> {
         let settings = self.site.settings();
-        if !settings.debug {
-            return Ok(());
-        }
         let Some(rel) = request
             .uri()
             .path()
