@@ -168,6 +168,42 @@ impl App {
         self
     }
 
+    /// Adds a [`Middleware`](crate::middleware::Middleware) (Django's `MIDDLEWARE` entry: a
+    /// step before the view and one after), made for the site; `None` leaves it out with these
+    /// settings (Django's `MiddlewareNotUsed`). It takes its place as [`App::layer`]'s do, and
+    /// costs one boxed future per request.
+    ///
+    /// ```
+    /// # #[derive(Clone)] struct Timing;
+    /// # impl roan::middleware::Middleware for Timing {
+    /// #     type State = ();
+    /// #     async fn before(&self, _r: &mut axum::extract::Request) -> Result<(), axum::response::Response> { Ok(()) }
+    /// #     async fn after(&self, _s: (), r: axum::response::Response) -> axum::response::Response { r }
+    /// # }
+    /// let app = roan::App::new("timing").middleware(|_site| Some(Timing));
+    /// ```
+    pub fn middleware<M: crate::middleware::Middleware>(
+        mut self,
+        make: impl Fn(&crate::Site) -> Option<M> + Send + Sync + 'static,
+    ) -> App {
+        self.layers.push(Arc::new(move |site, next| {
+            let middleware = make(site)?;
+            Some(AppService(Arc::new(move |mut request| {
+                let middleware = middleware.clone();
+                let next = next.clone();
+                Box::pin(async move {
+                    let state = match middleware.before(&mut request).await {
+                        Ok(state) => state,
+                        Err(response) => return Ok(response),
+                    };
+                    let response = (next.0)(request).await?;
+                    Ok(middleware.after(state, response).await)
+                })
+            })))
+        }));
+        self
+    }
+
     /// As [`App::layer`], for middleware that only some settings use: `None` leaves it out of
     /// the stack (Django's `MiddlewareNotUsed`), so requests do not pass through it at all.
     ///

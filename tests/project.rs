@@ -242,6 +242,8 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         let missing = server.get("/blog/post/abc/");
         assert_eq!(missing.status, 404);
         assert!(missing.body.contains("Not Found"), "{}", missing.body);
+        // Without DEBUG, static files are not served from the source folders.
+        assert_eq!(server.get("/static/css/site.css").status, 404);
         assert!(
             !missing.body.contains("int:id"),
             "patterns leaked: {}",

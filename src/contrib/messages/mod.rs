@@ -32,7 +32,7 @@ pub use middleware::{MessageMiddleware, MessageState};
 /// `messages` template variable and the check that sessions is there.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
-        .layer(|_site| crate::middleware::MiddlewareLayer::new(MessageMiddleware))
+        .middleware(|_site| Some(MessageMiddleware))
         .context(context_processor)
         .check(checks)
 }

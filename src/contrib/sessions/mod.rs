@@ -53,7 +53,7 @@ fn fields() -> Vec<Field> {
 /// The sessions app, with its model, migrations and `clearsessions` command.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
-        .layer(|site| crate::middleware::MiddlewareLayer::new(SessionMiddleware::new(site)))
+        .middleware(|site| Some(SessionMiddleware::new(site)))
         .model_state(model())
         .migrations(migrations::all)
         .command(ClearSessions)

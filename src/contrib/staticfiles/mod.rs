@@ -6,7 +6,7 @@
 
 mod finders;
 
-use crate::middleware::{Middleware, MiddlewareLayer};
+use crate::middleware::Middleware;
 use crate::site::Site;
 use axum::body::Body;
 use axum::extract::Request;
@@ -15,10 +15,14 @@ use axum::response::Response;
 /// The app label.
 pub const LABEL: &str = "staticfiles";
 
-/// The staticfiles app: in `DEBUG`, its middleware serves static files.
+/// The staticfiles app: in `DEBUG`, its middleware serves static files; without `DEBUG` it is
+/// not in the stack at all.
 pub fn app() -> crate::App {
-    crate::App::new(LABEL)
-        .layer(|site| MiddlewareLayer::new(StaticFilesHandler { site: site.clone() }))
+    crate::App::new(LABEL).middleware(|site| {
+        site.settings()
+            .debug
+            .then(|| StaticFilesHandler { site: site.clone() })
+    })
 }
 
 /// Serves `STATIC_URL` files in `DEBUG` (Django's `StaticFilesHandler` under `runserver`);
