@@ -25,13 +25,27 @@ pub fn auth(parts: &Parts) -> Vec<(&'static str, Value)> {
     let Some(site) = parts.extensions.get::<Site>().cloned() else {
         return Vec::new();
     };
+    let session = parts.extensions.get::<Session>();
+    let known = parts.extensions.get::<CurrentUser>();
+    if known.is_none() && !session.is_some_and(Session::has_cookie) {
+        // No session cookie: nobody is logged in, and nothing needs loading. The values are
+        // made once and shared.
+        static ANONYMOUS: OnceLock<[Value; 2]> = OnceLock::new();
+        let [user, perms] = ANONYMOUS.get_or_init(|| {
+            [
+                Value::from_object(TemplateUser(CurrentUser::Anonymous)),
+                Value::from_object(TemplatePerms(Arc::new(BTreeSet::new()), None)),
+            ]
+        });
+        return vec![("user", user.clone()), ("perms", perms.clone())];
+    }
     let loaded = OnceLock::new();
-    if let Some(user) = parts.extensions.get::<CurrentUser>() {
+    if let Some(user) = known {
         let _ = loaded.set(user.clone());
     }
     let shared = Arc::new(Shared {
         site,
-        session: parts.extensions.get::<Session>().cloned(),
+        session: session.cloned(),
         user: loaded,
         perms: OnceLock::new(),
     });
