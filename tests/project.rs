@@ -374,6 +374,39 @@ fn exit_codes_and_arguments_pass_through() {
     let out = run(&p, &["runserver", "not-a-port", "--noreload"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("not a valid port"), "{}", text(&out));
+
+    // `roan build` prints the binary's path; the binary runs every command without the CLI.
+    let out = run(&p, &["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let exe = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(exe, p.join("target/debug/pass_site"), "{}", text(&out));
+    let bare = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.args(args)
+            .current_dir(&p)
+            .env_remove("DATABASE_URL")
+            .env_remove("ROAN_PROJECT_DIR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let out = bare(&["diffsettings"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&p, &["build", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
+    // Built with SQLite's driver alone, it names the feature a PostgreSQL URL needs.
+    let out = bare(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://u@127.0.0.1:9/x")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("built without it") && text(&out).contains("\"postgres\""),
+        "{}",
+        text(&out)
+    );
 }
 
 /// Two projects with one crate name, built one after the other into the shared build
