@@ -152,7 +152,7 @@ impl App {
     ///
     /// let app = roan::App::new("blog").layer(|_site| MiddlewareLayer::new(Tag));
     /// ```
-    pub fn layer<L>(mut self, make: impl Fn(&crate::Site) -> L + Send + Sync + 'static) -> App
+    pub fn layer<L>(self, make: impl Fn(&crate::Site) -> L + Send + Sync + 'static) -> App
     where
         L: tower::Layer<AppService>,
         L::Service: tower::Service<Request, Response = Response, Error = Infallible>
@@ -162,10 +162,7 @@ impl App {
             + 'static,
         <L::Service as tower::Service<Request>>::Future: Send + 'static,
     {
-        self.layers.push(Arc::new(move |site, inner| {
-            Some(AppService::new(make(site).layer(inner)))
-        }));
-        self
+        self.layer_if(move |site| Some(make(site)))
     }
 
     /// Adds a [`Middleware`](crate::middleware::Middleware) (Django's `MIDDLEWARE` entry: a
@@ -188,17 +185,13 @@ impl App {
     ) -> App {
         self.layers.push(Arc::new(move |site, next| {
             let middleware = make(site)?;
-            Some(AppService(Arc::new(move |mut request| {
-                let middleware = middleware.clone();
+            Some(AppService(Arc::new(move |request| {
                 let next = next.clone();
-                Box::pin(async move {
-                    let state = match middleware.before(&mut request).await {
-                        Ok(state) => state,
-                        Err(response) => return Ok(response),
-                    };
-                    let response = (next.0)(request).await?;
-                    Ok(middleware.after(state, response).await)
-                })
+                Box::pin(crate::middleware::around(
+                    middleware.clone(),
+                    request,
+                    move |request| (next.0)(request),
+                ))
             })))
         }));
         self

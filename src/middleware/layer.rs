@@ -101,18 +101,32 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
         // The service that was polled ready answers this request; a clone stays for the next.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
         let middleware = self.middleware.clone();
-        Box::pin(async move {
-            let state = match middleware.before(&mut request).await {
-                Ok(state) => state,
-                Err(response) => return Ok(response),
-            };
-            let response = inner.call(request).await?;
-            Ok(middleware.after(state, response).await)
-        })
+        Box::pin(around(middleware, request, move |request| {
+            inner.call(request)
+        }))
     }
+}
+
+/// A [`Middleware`]'s contract, written once: `before`, then the rest of the stack (`next`)
+/// unless `before` answered, then `after` with the response.
+pub(crate) async fn around<M, F>(
+    middleware: M,
+    mut request: Request,
+    next: impl FnOnce(Request) -> F,
+) -> Result<Response, Infallible>
+where
+    M: Middleware,
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    let state = match middleware.before(&mut request).await {
+        Ok(state) => state,
+        Err(response) => return Ok(response),
+    };
+    let response = next(request).await?;
+    Ok(middleware.after(state, response).await)
 }

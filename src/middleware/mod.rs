@@ -22,6 +22,7 @@ pub mod csrf;
 mod layer;
 pub mod security;
 
+pub(crate) use layer::around;
 pub use layer::{Middleware, MiddlewareLayer, MiddlewareService};
 
 use crate::site::Site;
