@@ -327,13 +327,26 @@ impl App {
         &self.sections
     }
 
-    /// Registers a model: a sea-orm entity of this app.
+    /// Registers a model: a sea-orm entity of this app. Its name comes from its table, as Django
+    /// names tables: `blog_post` in app `blog` is model `post` ([`crate::db::model_of`]).
     ///
     /// ```ignore
     /// roan::App::new("blog").model::<models::post::Entity>()
     /// ```
     pub fn model<E: sea_orm::EntityTrait + Default>(mut self) -> App {
         let model = crate::db::model_of::<E>(&self.label);
+        self.models.push(model);
+        self
+    }
+
+    /// Registers a model under an explicit name, for a table that does not follow the
+    /// `{app}_{model}` convention.
+    ///
+    /// ```ignore
+    /// roan::App::new("blog").model_named::<models::post::Entity>("article")
+    /// ```
+    pub fn model_named<E: sea_orm::EntityTrait + Default>(mut self, name: &str) -> App {
+        let model = crate::db::model_named::<E>(&self.label, name);
         self.models.push(model);
         self
     }

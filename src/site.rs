@@ -14,6 +14,9 @@ use tokio::sync::OnceCell;
 
 /// Everything a request needs: settings, URL resolver, templates and the database.
 /// Cheap to clone; views reach it through [`crate::HttpRequest::site`].
+///
+/// Not Django's `admin.site` nor `django.contrib.sites`: a `Site` is the running project, what
+/// Django's WSGI/ASGI handler holds (the admin's registry will be `AdminSite`).
 #[derive(Clone)]
 pub struct Site(Arc<Inner>);
 

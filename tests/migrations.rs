@@ -857,6 +857,15 @@ async fn a_project_model_belongs_to_the_auth_user() {
     );
 
     let post = roan::db::model_of::<post_by_user::Entity>("blog");
+    assert_eq!(
+        post.name, "post",
+        "the model name is the table's, less the app's prefix"
+    );
+    assert_eq!(
+        roan::db::model_of::<post_by_user::Entity>("news").name,
+        "blog_post",
+        "a table without the app's prefix is its own model name"
+    );
     let from = Graph::new(auth::migrations::all())
         .unwrap()
         .full_state()

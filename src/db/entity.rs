@@ -9,21 +9,41 @@ use sea_orm::{
 
 /// The model an entity describes, for app `app`.
 ///
-/// The model name is the entity's module name (`blog::models::post::Entity` is `post`), as a
-/// Django model's name is its class name.
+/// The model name comes from the table, read as Django names tables (`{app_label}_{model}`):
+/// `blog_post` in app `blog` is model `post`. A table without the app's prefix is its own model
+/// name; [`model_named`] takes an explicit one.
+///
+/// ```ignore
+/// let post = roan::db::model_of::<blog::models::post::Entity>("blog");
+/// assert_eq!(post.name, "post");
+/// ```
 pub fn model_of<E>(app: &str) -> ModelState
+where
+    E: EntityTrait + Default,
+{
+    let table = E::default().table_name().to_string();
+    let name = table
+        .strip_prefix(app)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&table)
+        .to_string();
+    model_named::<E>(app, &name)
+}
+
+/// The model an entity describes, for app `app`, under the model name `name`.
+///
+/// ```ignore
+/// let article = roan::db::model_named::<blog::models::post::Entity>("blog", "article");
+/// assert_eq!(article.table, "blog_post");
+/// ```
+pub fn model_named<E>(app: &str, name: &str) -> ModelState
 where
     E: EntityTrait + Default,
 {
     let entity = E::default();
     let table = entity.table_name().to_string();
-    let type_name = std::any::type_name::<E>();
-    let name = type_name
-        .rsplit("::")
-        .nth(1)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&table)
-        .to_string();
+    let name = name.to_string();
     let pk: Vec<String> = E::PrimaryKey::iter()
         .map(|k| k.into_column().as_str().to_string())
         .collect();
@@ -62,9 +82,15 @@ where
             f.db_index = true;
             continue;
         }
+        // sea-orm names a `unique_key = "K"` index `idx-{table}-K`: the key is the index's name.
         let name = spec
             .get_name()
-            .map(str::to_string)
+            .map(|n| {
+                n.strip_prefix(&format!("idx-{table}-"))
+                    .filter(|_| stmt.is_unique_key())
+                    .unwrap_or(n)
+                    .to_string()
+            })
             .unwrap_or_else(|| format!("idx_{table}_{}", columns.join("_")));
         indexes.push(Index {
             name,

@@ -10,5 +10,5 @@ mod meta;
 pub mod objects;
 
 pub use connect::connect;
-pub use entity::model_of;
+pub use entity::{model_named, model_of};
 pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};

@@ -34,22 +34,25 @@ pub struct Model {
     /// When the user last logged in.
     pub last_login: Option<DateTime>,
     /// Has every permission.
+    #[sea_orm(default_value = false)]
     pub is_superuser: bool,
     /// Unique login name.
     #[sea_orm(column_type = "String(StringLen::N(150))", unique)]
     pub username: String,
     /// First name.
-    #[sea_orm(column_type = "String(StringLen::N(150))")]
+    #[sea_orm(column_type = "String(StringLen::N(150))", default_value = "")]
     pub first_name: String,
     /// Last name.
-    #[sea_orm(column_type = "String(StringLen::N(150))")]
+    #[sea_orm(column_type = "String(StringLen::N(150))", default_value = "")]
     pub last_name: String,
     /// Email address.
-    #[sea_orm(column_type = "String(StringLen::N(254))")]
+    #[sea_orm(column_type = "String(StringLen::N(254))", default_value = "")]
     pub email: String,
     /// Can use the admin.
+    #[sea_orm(default_value = false)]
     pub is_staff: bool,
     /// Can log in.
+    #[sea_orm(default_value = true)]
     pub is_active: bool,
     /// When the account was created.
     pub date_joined: DateTime,

@@ -17,37 +17,22 @@
 mod clearsessions;
 mod middleware;
 pub mod migrations;
+pub mod session;
 mod store;
 
 pub use clearsessions::ClearSessions;
 pub use middleware::{Session, SessionMiddleware, SessionState};
 
-use crate::db::{Field, FieldType, ModelState};
+use crate::db::ModelState;
 
 /// The app label.
 pub const LABEL: &str = "sessions";
 /// The table of sessions.
 pub const TABLE: &str = "roan_session";
 
-/// The session model: key, data (JSON) and expiry.
+/// The session model: key, data (JSON) and expiry, read from its entity ([`session`]).
 pub fn model() -> ModelState {
-    ModelState {
-        app: LABEL.into(),
-        name: "session".into(),
-        table: TABLE.into(),
-        fields: fields(),
-        indexes: vec![],
-    }
-}
-
-fn fields() -> Vec<Field> {
-    vec![
-        Field::new("session_key", FieldType::String)
-            .max_length(40)
-            .primary_key(),
-        Field::new("session_data", FieldType::Text),
-        Field::new("expire_date", FieldType::DateTime).db_index(),
-    ]
+    crate::db::model_named::<session::Entity>(LABEL, "session")
 }
 
 /// The sessions app, with its model, migrations and `clearsessions` command.
