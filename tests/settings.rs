@@ -143,3 +143,48 @@ fn secrets_are_masked() {
     assert!(roan::conf::is_secret_name("API_TOKEN") && roan::conf::is_secret_name("db_password"));
     assert!(!roan::conf::is_secret_name("DEBUG"));
 }
+
+#[test]
+fn database_options_set_the_pool_and_survive_database_url() {
+    let text = format!(
+        "{BASE}[DATABASES.default]\nENGINE = \"sqlite\"\nNAME = \"db.sqlite3\"\n\
+         [DATABASES.default.OPTIONS]\npool = {{ min_size = 2, max_size = 6 }}\ntimeout = 20\n"
+    );
+    let s = parse(&text, &[]).unwrap();
+    let options = &s.databases["default"].options;
+    let pool = options.pool.unwrap();
+    assert_eq!((pool.min_size, pool.max_size), (2, 6));
+    assert_eq!(options.timeout, Some(20.0));
+    // DATABASE_URL moves the database; the pool stays as configured.
+    let s = parse(&text, &[("DATABASE_URL", "postgres://u@db/site")]).unwrap();
+    assert_eq!(s.databases["default"].options.pool.unwrap().max_size, 6);
+    assert!(
+        parse(BASE, &[]).unwrap().databases["default"]
+            .options
+            .pool
+            .is_none(),
+        "the default pool is roan's, sized for the machine"
+    );
+    assert!(roan::conf::PoolOptions::default().max_size >= 4);
+
+    let err = parse(
+        &format!(
+            "{BASE}[DATABASES.default]\nNAME = \"db.sqlite3\"\n\
+             [DATABASES.default.OPTIONS]\npool = {{ min_size = 5, max_size = 2 }}\n"
+        ),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("min_size 5 and max_size 2") && err.contains("min_size at most max_size"),
+        "{err}"
+    );
+    let err = parse(
+        &format!("{BASE}[DATABASES.default.OPTIONS]\ntimeuot = 3\n"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("timeuot") && err.contains(":4:1:"), "{err}");
+}

@@ -43,6 +43,71 @@ pub struct DatabaseSettings {
     /// A full connection URL; when set it wins over the other keys.
     #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Backend options, as Django's `OPTIONS`: the connection pool and SQLite's lock timeout.
+    #[serde(
+        rename = "OPTIONS",
+        default,
+        skip_serializing_if = "DatabaseOptions::is_default"
+    )]
+    pub options: DatabaseOptions,
+}
+
+/// `[DATABASES.<alias>.OPTIONS]`, with Django's names.
+///
+/// ```toml
+/// [DATABASES.default.OPTIONS]
+/// pool = { min_size = 1, max_size = 8 }  # connections each server process keeps
+/// timeout = 5                            # SQLite: seconds to wait for a lock
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseOptions {
+    /// The connection pool of each process [default: `max_size` twice the CPU count, at least 4;
+    /// an in-memory SQLite database always has one connection].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolOptions>,
+    /// SQLite: how many seconds a statement waits for another connection's write lock before
+    /// failing with "database is locked" [default: 5, as Django's].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<f64>,
+}
+
+impl DatabaseOptions {
+    fn is_default(&self) -> bool {
+        *self == DatabaseOptions::default()
+    }
+}
+
+/// The size of a connection pool, as Django's `OPTIONS["pool"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolOptions {
+    /// Connections kept open even when idle [default: 1].
+    #[serde(default = "one")]
+    pub min_size: u32,
+    /// The most connections open at once [default: twice the CPU count, at least 4].
+    #[serde(default = "default_pool_size")]
+    pub max_size: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Twice the CPU count, at least 4: SQLite readers run in parallel under WAL, and a server
+/// process rarely needs more connections than it has threads.
+pub fn default_pool_size() -> u32 {
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cpus * 2).max(4) as u32
+}
+
+impl Default for PoolOptions {
+    fn default() -> PoolOptions {
+        PoolOptions {
+            min_size: one(),
+            max_size: default_pool_size(),
+        }
+    }
 }
 
 fn default_engine() -> Engine {
@@ -61,6 +126,7 @@ pub(crate) fn default_databases() -> BTreeMap<String, DatabaseSettings> {
             host: String::new(),
             port: None,
             url: None,
+            options: DatabaseOptions::default(),
         },
     );
     map
@@ -79,6 +145,7 @@ impl DatabaseSettings {
             host: String::new(),
             port: None,
             url: Some(url.to_string()),
+            options: DatabaseOptions::default(),
         })
     }
 
@@ -105,7 +172,27 @@ impl DatabaseSettings {
                 "set NAME (for SQLite a file such as \"db.sqlite3\") or URL",
             )),
             None => Ok(()),
+        }?;
+        if let Some(pool) = self.options.pool
+            && (pool.max_size == 0 || pool.min_size > pool.max_size)
+        {
+            return Err(invalid(
+                format!(
+                    "OPTIONS.pool has min_size {} and max_size {}",
+                    pool.min_size, pool.max_size
+                ),
+                "make max_size at least 1 and min_size at most max_size",
+            ));
         }
+        if let Some(t) = self.options.timeout
+            && !(t.is_finite() && t >= 0.0)
+        {
+            return Err(invalid(
+                format!("OPTIONS.timeout is {t}"),
+                "give the seconds to wait for a lock, such as 5",
+            ));
+        }
+        Ok(())
     }
 
     /// The engine actually used (from the URL when one is set).

@@ -42,6 +42,11 @@ pub(crate) fn apply_overrides(
                 "use sqlite://PATH, postgres://USER@HOST:PORT/NAME or mysql://USER@HOST:PORT/NAME"
                     .into(),
         })?;
+        // The URL replaces where the database is, not how roan talks to it.
+        let mut db = db;
+        if let Some(old) = settings.databases.get("default") {
+            db.options = old.options.clone();
+        }
         settings.databases.insert("default".into(), db);
     }
     Ok(settings)

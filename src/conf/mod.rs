@@ -15,7 +15,7 @@ mod env;
 mod error;
 pub(crate) mod sections;
 
-pub use database::{DatabaseSettings, Engine};
+pub use database::{DatabaseOptions, DatabaseSettings, Engine, PoolOptions};
 pub use error::SettingsError;
 
 use serde::{Deserialize, Serialize};
