@@ -78,6 +78,10 @@ pub type PostMigrate =
 /// A system check (Django's `checks.register`): messages with ids such as `auth.E001`.
 pub type Check = fn(&Project, &crate::Site) -> Vec<CheckMessage>;
 
+/// Adds functions, filters or globals to the template engine (Django's template tag libraries,
+/// installed as builtins); it runs after roan's own, so it may replace one.
+pub type TemplateLibrary = fn(&mut minijinja::Environment<'static>, &crate::conf::Settings);
+
 /// A settings section an app declares: its top-level key and how to read it.
 #[derive(Clone)]
 pub(crate) struct SettingsSection {
@@ -105,6 +109,7 @@ pub struct App {
     post_migrate: Vec<PostMigrate>,
     checks: Vec<Check>,
     sections: Vec<SettingsSection>,
+    template_libraries: Vec<TemplateLibrary>,
 }
 
 impl App {
@@ -123,6 +128,7 @@ impl App {
             post_migrate: Vec::new(),
             checks: Vec::new(),
             sections: Vec::new(),
+            template_libraries: Vec::new(),
         }
     }
 
@@ -384,16 +390,46 @@ impl App {
         self.migrations.is_some()
     }
 
-    /// A directory of templates searched after the project's `TEMPLATES.DIRS`.
+    /// A directory of templates searched after the project's `TEMPLATES.DIRS` (with
+    /// `APP_DIRS`) [default: `src/<label>/templates` of the project, when it exists]. A relative
+    /// path is relative to the project directory.
     pub fn templates_dir(mut self, dir: impl Into<PathBuf>) -> App {
         self.templates_dir = Some(dir.into());
         self
     }
 
-    /// A directory of static files served under `STATIC_URL` in DEBUG.
+    /// The app's directory of static files, found after `STATICFILES_DIRS` (Django's
+    /// `AppDirectoriesFinder`) [default: `src/<label>/static` of the project, when it exists].
+    /// A relative path is relative to the project directory; an app in a crate of its own gives
+    /// `concat!(env!("CARGO_MANIFEST_DIR"), "/static")`.
+    ///
+    /// ```
+    /// let app = roan::App::new("polls").static_dir("assets/polls");
+    /// assert_eq!(
+    ///     app.static_path(std::path::Path::new("/srv/mysite")),
+    ///     Some("/srv/mysite/assets/polls".into())
+    /// );
+    /// ```
     pub fn static_dir(mut self, dir: impl Into<PathBuf>) -> App {
         self.static_dir = Some(dir.into());
         self
+    }
+
+    /// Adds template functions, filters or globals ([`TemplateLibrary`]).
+    ///
+    /// ```
+    /// fn shout(env: &mut minijinja::Environment<'static>, _: &roan::conf::Settings) {
+    ///     env.add_filter("shout", |s: String| s.to_uppercase());
+    /// }
+    /// let app = roan::App::new("blog").template_library(shout);
+    /// ```
+    pub fn template_library(mut self, library: TemplateLibrary) -> App {
+        self.template_libraries.push(library);
+        self
+    }
+
+    pub(crate) fn template_libraries(&self) -> &[TemplateLibrary] {
+        &self.template_libraries
     }
 
     /// Adds a management command, run as `roan <name>` in the project.
@@ -412,12 +448,29 @@ impl App {
         &self.commands
     }
 
-    pub(crate) fn templates(&self) -> Option<&PathBuf> {
-        self.templates_dir.as_ref()
+    /// The app's templates directory in a project at `base_dir`, if it has one.
+    pub fn templates_path(&self, base_dir: &std::path::Path) -> Option<PathBuf> {
+        self.dir_of(self.templates_dir.as_ref(), "templates", base_dir)
     }
 
-    pub(crate) fn statics(&self) -> Option<&PathBuf> {
-        self.static_dir.as_ref()
+    /// The app's static directory in a project at `base_dir`, if it has one.
+    pub fn static_path(&self, base_dir: &std::path::Path) -> Option<PathBuf> {
+        self.dir_of(self.static_dir.as_ref(), "static", base_dir)
+    }
+
+    fn dir_of(
+        &self,
+        explicit: Option<&PathBuf>,
+        name: &str,
+        base_dir: &std::path::Path,
+    ) -> Option<PathBuf> {
+        match explicit {
+            Some(dir) => Some(base_dir.join(dir)),
+            None => {
+                let found = base_dir.join("src").join(&self.label).join(name);
+                found.is_dir().then_some(found)
+            }
+        }
     }
 }
 

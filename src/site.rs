@@ -25,12 +25,22 @@ struct Inner {
     settings: Arc<Settings>,
     resolver: Arc<Resolver>,
     templates: Templates,
-    static_dirs: Vec<PathBuf>,
+    static_dirs: Vec<StaticDir>,
     apps: Vec<String>,
     middleware: Option<crate::apps::MiddlewareFn>,
     layers: Vec<crate::apps::LayerFn>,
     context_processors: Vec<crate::apps::ContextProcessor>,
     db: OnceCell<DatabaseConnection>,
+}
+
+/// A directory static files are found in, and the prefix its files have under `STATIC_URL`
+/// (empty for most; `downloads` for a `["downloads", "..."]` entry of `STATICFILES_DIRS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticDir {
+    /// The path prefix, without slashes at either end.
+    pub prefix: String,
+    /// The directory.
+    pub path: PathBuf,
 }
 
 impl Site {
@@ -41,15 +51,33 @@ impl Site {
         let app_templates: Vec<PathBuf> = project
             .apps()
             .iter()
-            .filter_map(|a| a.templates().cloned())
+            .filter_map(|a| a.templates_path(project.base_dir()))
             .collect();
-        let templates = Templates::new(&settings, app_templates, resolver.clone());
-        let mut static_dirs: Vec<PathBuf> = settings
+        let libraries: Vec<_> = project
+            .apps()
+            .iter()
+            .flat_map(|a| a.template_libraries().iter().copied())
+            .collect();
+        let templates =
+            Templates::with_libraries(&settings, app_templates, resolver.clone(), &libraries);
+        let mut static_dirs: Vec<StaticDir> = settings
             .staticfiles_dirs
             .iter()
-            .map(|d| settings.path(d))
+            .map(|d| StaticDir {
+                prefix: d.prefix().to_string(),
+                path: settings.path(d.path()),
+            })
             .collect();
-        static_dirs.extend(project.apps().iter().filter_map(|a| a.statics().cloned()));
+        static_dirs.extend(
+            project
+                .apps()
+                .iter()
+                .filter_map(|a| a.static_path(project.base_dir()))
+                .map(|path| StaticDir {
+                    prefix: String::new(),
+                    path,
+                }),
+        );
         Ok(Site(Arc::new(Inner {
             project_name: project.name().to_string(),
             settings: Arc::new(settings),
@@ -98,7 +126,7 @@ impl Site {
 
     /// The directories static files are found in, in order: `STATICFILES_DIRS`, then each
     /// installed app's static directory ([`crate::App::static_dir`]).
-    pub fn static_dirs(&self) -> &[PathBuf] {
+    pub fn static_dirs(&self) -> &[StaticDir] {
         &self.0.static_dirs
     }
 

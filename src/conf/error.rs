@@ -127,7 +127,10 @@ fn explain(
 fn type_help(key: &str) -> String {
     match key {
         "DEBUG" | "APPEND_SLASH" | "APP_DIRS" => format!("write `{key} = true` or `{key} = false`"),
-        "ALLOWED_HOSTS" | "STATICFILES_DIRS" | "DIRS" => {
+        "STATICFILES_DIRS" => format!(
+            "write a list of directories, each a string or a [\"prefix\", \"directory\"] pair, e.g. `{key} = [\"static\"]`"
+        ),
+        "ALLOWED_HOSTS" | "DIRS" => {
             format!("write a list of strings, e.g. `{key} = [\"example.com\"]`")
         }
         _ => format!("write a quoted string, e.g. `{key} = \"...\"`"),

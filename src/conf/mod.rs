@@ -56,7 +56,7 @@ pub struct Settings {
     pub static_root: String,
     /// Extra directories of static files (relative to the project directory).
     #[serde(rename = "STATICFILES_DIRS", default = "default_staticfiles_dirs")]
-    pub staticfiles_dirs: Vec<String>,
+    pub staticfiles_dirs: Vec<StaticFilesDir>,
     /// Template configuration.
     #[serde(rename = "TEMPLATES", default)]
     pub templates: TemplateSettings,
@@ -189,8 +189,40 @@ fn default_static_url() -> String {
 fn default_static_root() -> String {
     "staticfiles".into()
 }
-fn default_staticfiles_dirs() -> Vec<String> {
-    vec!["static".into()]
+fn default_staticfiles_dirs() -> Vec<StaticFilesDir> {
+    vec![StaticFilesDir::Path("static".into())]
+}
+
+/// One entry of `STATICFILES_DIRS`: a directory, or `["prefix", "directory"]` to serve its
+/// files under `STATIC_URL` + `prefix/` (Django's `(prefix, path)` tuples).
+///
+/// ```toml
+/// STATICFILES_DIRS = ["static", ["downloads", "/opt/webfiles/stats"]]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StaticFilesDir {
+    /// A directory, relative to the project directory or absolute.
+    Path(String),
+    /// A prefix and a directory.
+    Prefixed(String, String),
+}
+
+impl StaticFilesDir {
+    /// The directory as written.
+    pub fn path(&self) -> &str {
+        match self {
+            StaticFilesDir::Path(p) | StaticFilesDir::Prefixed(_, p) => p,
+        }
+    }
+
+    /// The prefix, empty for a plain directory.
+    pub fn prefix(&self) -> &str {
+        match self {
+            StaticFilesDir::Path(_) => "",
+            StaticFilesDir::Prefixed(prefix, _) => prefix.trim_matches('/'),
+        }
+    }
 }
 fn default_template_dirs() -> Vec<String> {
     vec!["templates".into()]

@@ -139,11 +139,49 @@ pub fn flag(name: &'static str, help: &'static str) -> clap::Arg {
         .help(help)
 }
 
-/// The built-in commands and those of the installed apps.
+/// Django's `-v/--verbosity {0,1,2,3}` option [default: 1], for a command's
+/// [`Command::configure`]; read it with [`verbosity`].
+pub fn verbosity_arg() -> clap::Arg {
+    clap::Arg::new("verbosity")
+        .short('v')
+        .long("verbosity")
+        .value_name("{0,1,2,3}")
+        .value_parser(["0", "1", "2", "3"])
+        .default_value("1")
+        .help("Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
+}
+
+/// The verbosity given with [`verbosity_arg`].
+///
+/// ```
+/// let cmd = clap::Command::new("report").arg(roan::management::verbosity_arg());
+/// assert_eq!(roan::management::verbosity(&cmd.clone().get_matches_from(["report"])), 1);
+/// assert_eq!(roan::management::verbosity(&cmd.get_matches_from(["report", "-v", "2"])), 2);
+/// ```
+pub fn verbosity(args: &clap::ArgMatches) -> u8 {
+    args.get_one::<String>("verbosity")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
+/// The built-in commands and those of the installed apps. As in Django, an app's command
+/// replaces a built-in one of the same name (staticfiles' `runserver`), and the first installed
+/// app with a name wins.
 pub fn all_commands(project: &Project) -> Vec<Arc<dyn Command>> {
     let mut all = commands::builtin();
+    let mut from_apps: Vec<&'static str> = Vec::new();
     for app in project.apps() {
-        all.extend(app.commands().iter().cloned());
+        for command in app.commands() {
+            let name = command.name();
+            if from_apps.contains(&name) {
+                continue;
+            }
+            from_apps.push(name);
+            match all.iter_mut().find(|c| c.name() == name) {
+                Some(builtin) => *builtin = command.clone(),
+                None => all.push(command.clone()),
+            }
+        }
     }
     all
 }

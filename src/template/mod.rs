@@ -183,6 +183,16 @@ pub struct Templates {
 impl Templates {
     /// Builds the engine for `settings`, searching `app_dirs` after the project's directories.
     pub fn new(settings: &Settings, app_dirs: Vec<PathBuf>, resolver: Arc<Resolver>) -> Templates {
+        Templates::with_libraries(settings, app_dirs, resolver, &[])
+    }
+
+    /// As [`Templates::new`], then each app's template library ([`crate::App::template_library`]).
+    pub fn with_libraries(
+        settings: &Settings,
+        app_dirs: Vec<PathBuf>,
+        resolver: Arc<Resolver>,
+        libraries: &[crate::apps::TemplateLibrary],
+    ) -> Templates {
         let mut dirs: Vec<PathBuf> = settings
             .templates
             .dirs
@@ -220,6 +230,9 @@ impl Templates {
             },
         );
         env.add_global("url", Value::from_object(UrlFunction::new(resolver)));
+        for library in libraries {
+            library(&mut env, settings);
+        }
         Templates { env: Arc::new(env) }
     }
 
