@@ -146,6 +146,13 @@ async fn serve(site: Site, addr: SocketAddr) -> Result<(), CommandError> {
             },
         ));
     }
+    // Without TCP_NODELAY a response written in pieces (a streamed file) waits for the
+    // client's delayed ACK: 40 ms per static file.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::trace!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
