@@ -36,10 +36,15 @@ nginx_port=$(free_port)
 (cd "$project" && DEBUG=false ALLOWED_HOSTS=127.0.0.1 RUST_LOG=error exec "$bin" runserver "127.0.0.1:$roan_port" --noreload >/dev/null 2>&1) &
 roan_pid=$!
 modules=""
-for m in /etc/nginx/modules-enabled/*.conf; do [ -e "$m" ] && modules+="include $m;"$'\n'; done
+# Debian's module snippets name their files relative to nginx's own prefix.
+for m in /etc/nginx/modules-enabled/*.conf; do
+    [ -e "$m" ] && modules+="$(sed 's|load_module modules/|load_module /usr/lib/nginx/modules/|' "$m")"$'\n'
+done
 cat > "$work/nginx.conf" <<CONF
 $modules
 worker_processes 2;
+# The collected files sit in a private temporary directory: read them as whoever runs this.
+user $(id -un);
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 1024; }

@@ -48,6 +48,8 @@ pub mod contrib;
 #[cfg(feature = "runtime")]
 pub mod db;
 #[cfg(feature = "runtime")]
+pub mod forms;
+#[cfg(feature = "runtime")]
 pub mod http;
 #[cfg(feature = "runtime")]
 pub mod management;
@@ -76,7 +78,5 @@ pub use http::{
 };
 #[cfg(feature = "runtime")]
 pub use management::manage;
-#[cfg(feature = "runtime")]
-pub use minijinja::context;
 #[cfg(feature = "runtime")]
 pub use site::Site;

@@ -1,5 +1,5 @@
-//! The pages a person looks at (welcome, debug 404 and 500, plain error pages), rendered by
-//! headless Chromium from a live server. Chromium is required under CI (CI set); elsewhere the
+//! The pages a person looks at (welcome, debug 404 and 500, plain error pages, a form with errors),
+//! rendered by headless Chromium from a live server. Chromium is required under CI (CI set); elsewhere the
 //! test is skipped, with the reason printed, when it is not installed.
 
 use roan::urls::{Pattern, path};
@@ -63,8 +63,29 @@ async fn fails() -> roan::Result<String> {
     )))
 }
 
+/// A contact form bound to the query string, so a plain GET shows it with errors.
+async fn contact(data: roan::forms::FormData) -> roan::Result<axum::response::Html<String>> {
+    use roan::forms::{CharField, EmailField, Form, Widget};
+    let form = Form::new()
+        .field(
+            "subject",
+            CharField::new().max_length(100).help_text("One line."),
+        )
+        .field("message", CharField::new().widget(Widget::Textarea))
+        .field("sender", EmailField::new())
+        .bind(data);
+    let _ = form.is_valid();
+    Ok(axum::response::Html(format!(
+        "<!doctype html><html><head><style>.errorlist {{ color: #b00020; }} label {{ display: block; font-weight: 600; }} div {{ margin: .6rem 0; }}</style></head><body><h1>Contact</h1><form method=\"post\">{}<button>Send</button></form></body></html>",
+        form.as_div()?
+    )))
+}
+
 fn urls() -> Vec<Pattern> {
-    vec![path("items/<int:id>/", fails).name("item")]
+    vec![
+        path("items/<int:id>/", fails).name("item"),
+        path("contact/", contact).name("contact"),
+    ]
 }
 
 async fn serve(dir: &Path, debug: bool, with_urls: bool) -> u16 {
@@ -132,11 +153,23 @@ async fn error_and_welcome_pages_render_in_a_browser() {
                 &format!("http://127.0.0.1:{plain}/items/3/"),
                 &o.join("plain500.png"),
             ),
+            browse(
+                &b,
+                &format!("http://127.0.0.1:{debug}/contact/?subject=Hello&sender=nope"),
+                &o.join("form_errors.png"),
+            ),
         ]
     })
     .await
     .unwrap();
-    let [welcome, d404, d500, p404, p500] = pages;
+    let [welcome, d404, d500, p404, p500, form] = pages;
+    assert!(
+        form.contains("This field is required.")
+            && form.contains("Enter a valid email address.")
+            && form.contains("value=\"Hello\"")
+            && form.contains("aria-invalid=\"true\""),
+        "{form}"
+    );
     assert!(
         welcome.contains("The install worked successfully"),
         "{welcome}"

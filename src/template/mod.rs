@@ -7,9 +7,12 @@
 pub mod deferred;
 pub mod filters;
 mod loader;
+mod macros;
 
 /// A template value (minijinja's), as context processors return them.
 pub use minijinja::Value;
+#[doc(hidden)]
+pub use minijinja::value::Serde;
 
 use crate::conf::Settings;
 use crate::urls::Resolver;
@@ -25,6 +28,16 @@ fn django_escape(
     state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), Error> {
+    if value.kind() == minijinja::value::ValueKind::Map
+        || value.kind() == minijinja::value::ValueKind::Plain
+        || value.kind() == minijinja::value::ValueKind::Iterable
+        || value.kind() == minijinja::value::ValueKind::Seq
+    {
+        // A form, a field or an error list prints its own markup.
+        if let Some(html) = crate::forms::html_of(value) {
+            return out.write_str(&html).map_err(Error::from);
+        }
+    }
     if *state.auto_escape() != minijinja::AutoEscape::Html || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
@@ -244,6 +257,7 @@ impl Templates {
     /// # Ok(()) }
     /// ```
     pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
+        let _current = Current::enter(self.env.clone());
         self.env.get_template(name)?.render(context)
     }
 
@@ -256,4 +270,52 @@ impl Templates {
     pub fn environment(&self) -> &Environment<'static> {
         &self.env
     }
+}
+
+thread_local! {
+    /// The engines rendering on this thread, innermost last: a form printed in a template
+    /// renders its widgets with the same engine, so a project's overrides apply.
+    static CURRENT: std::cell::RefCell<Vec<Arc<Environment<'static>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+struct Current;
+
+impl Current {
+    fn enter(env: Arc<Environment<'static>>) -> Current {
+        CURRENT.with(|c| c.borrow_mut().push(env));
+        Current
+    }
+}
+
+impl Drop for Current {
+    fn drop(&mut self) {
+        CURRENT.with(|c| {
+            c.borrow_mut().pop();
+        });
+    }
+}
+
+/// Renders `name` with the engine that is rendering on this thread, or, outside a render, with
+/// an engine of roan's built-in templates alone (`form.as_div()` in Rust code).
+pub(crate) fn render_builtin(name: &str, context: Value) -> Result<String, Error> {
+    let env = CURRENT.with(|c| c.borrow().last().cloned());
+    let env = match env {
+        Some(env) => env,
+        None => {
+            static BUILTIN: std::sync::OnceLock<Arc<Environment<'static>>> =
+                std::sync::OnceLock::new();
+            BUILTIN
+                .get_or_init(|| {
+                    let mut env = Environment::new();
+                    env.set_loader(loader::chain(Vec::new(), false));
+                    filters::register(&mut env);
+                    env.set_formatter(django_escape);
+                    Arc::new(env)
+                })
+                .clone()
+        }
+    };
+    let _current = Current::enter(env.clone());
+    env.get_template(name)?.render(context)
 }

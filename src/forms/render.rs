@@ -1,0 +1,433 @@
+//! Forms in templates, as Django's: `{{ form }}`, `{{ form.as_div }}`, `{{ form.as_p }}`,
+//! `{{ form.as_table }}`, `{{ form.as_ul }}`, `{{ form.title }}` (the widget),
+//! `{{ form.title.label_tag }}`, `{{ form.title.errors }}`, `{% for field in form %}`,
+//! `form.non_field_errors`, `form.hidden_fields`, `form.visible_fields`. Every piece is rendered
+//! from a template under `forms/` that a project can override.
+
+use super::fields::FormField;
+use super::form::Form;
+use super::widgets::Widget;
+use crate::template::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::fmt;
+use std::sync::Arc;
+
+/// One option of a select, radio group or checkbox group.
+#[derive(Debug, Clone, Serialize)]
+struct OptionContext {
+    value: String,
+    label: String,
+    selected: bool,
+    id: String,
+}
+
+/// What a widget template sees as `widget`.
+#[derive(Debug, Clone, Serialize)]
+struct WidgetContext {
+    name: String,
+    #[serde(rename = "type")]
+    input_type: Option<&'static str>,
+    value: Option<String>,
+    attrs: Vec<(String, Json)>,
+    options: Vec<OptionContext>,
+    id: String,
+    required: bool,
+    template_name: &'static str,
+}
+
+/// A field of a form as a template sees it (Django's `BoundField`).
+#[derive(Debug, Clone)]
+pub struct BoundField {
+    name: String,
+    html_name: String,
+    auto_id: String,
+    label: String,
+    help_text: String,
+    errors: Arc<ErrorList>,
+    widget: Widget,
+    context: WidgetContext,
+}
+
+/// A list of error messages; printed, Django's `<ul class="errorlist">`.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorList {
+    messages: Vec<String>,
+    id: Option<String>,
+    nonfield: bool,
+}
+
+/// A form as a template sees it; `Value::from(form)` or `roan::context! { form }` put it in a
+/// context.
+#[derive(Clone, Debug)]
+pub struct FormView {
+    fields: Vec<Arc<BoundField>>,
+    non_field_errors: Arc<ErrorList>,
+    is_bound: bool,
+}
+
+/// `Subject line` from `subject_line`, as Django's `pretty_name`.
+pub fn pretty_name(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+fn shown(value: &Json) -> Option<String> {
+    match value {
+        Json::Null => None,
+        Json::String(s) => Some(s.clone()),
+        Json::Bool(b) => Some(if *b { "true" } else { "false" }.into()),
+        other => Some(other.to_string()),
+    }
+}
+
+impl BoundField {
+    fn new(form: &Form, name: &str, field: &dyn FormField) -> BoundField {
+        let html_name = form.html_name(name);
+        let auto_id = format!("id_{html_name}");
+        let widget = field.widget();
+        let options = field.options();
+        let errors: Vec<String> = form
+            .errors()
+            .get(name)
+            .map(|m| m.to_vec())
+            .unwrap_or_default();
+        // What the widget shows: the submission when bound, else the initial value.
+        let values: Vec<String> = if form.is_bound() && !options.disabled {
+            form.raw(name).into_iter().map(str::to_string).collect()
+        } else {
+            match form.initial_of(name, field) {
+                Some(Json::Array(items)) => items.iter().filter_map(shown).collect(),
+                Some(v) => shown(&v).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        let mut attrs: Vec<(String, Json)> = Vec::new();
+        if widget.labels_itself() {
+            attrs.push(("id".into(), Json::from(auto_id.clone())));
+        }
+        let required =
+            options.required && !options.disabled && widget != Widget::CheckboxSelectMultiple;
+        if required && widget.labels_itself() {
+            attrs.push(("required".into(), Json::Bool(true)));
+        }
+        if options.disabled {
+            attrs.push(("disabled".into(), Json::Bool(true)));
+        }
+        if widget.allows_multiple() && widget == Widget::SelectMultiple {
+            attrs.push(("multiple".into(), Json::Bool(true)));
+        }
+        for (k, v) in field.widget_attrs() {
+            attrs.push((k, Json::from(v)));
+        }
+        let mut described = Vec::new();
+        if !options.help_text.is_empty() {
+            described.push(format!("{auto_id}_helptext"));
+        }
+        if !errors.is_empty() {
+            attrs.push(("aria-invalid".into(), Json::from("true")));
+            described.push(format!("{auto_id}_error"));
+        }
+        if !described.is_empty() {
+            attrs.push(("aria-describedby".into(), Json::from(described.join(" "))));
+        }
+        if widget == Widget::CheckboxInput
+            && values
+                .last()
+                .is_some_and(|v| !matches!(v.as_str(), "" | "false" | "False" | "0" | "off"))
+        {
+            attrs.push(("checked".into(), Json::Bool(true)));
+        }
+        let mut choices = field.choices();
+        if widget == Widget::NullBooleanSelect {
+            choices = vec![
+                ("unknown".into(), "Unknown".into()),
+                ("true".into(), "Yes".into()),
+                ("false".into(), "No".into()),
+            ];
+        }
+        let options_ctx: Vec<OptionContext> = choices
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, label))| OptionContext {
+                selected: values.contains(&value)
+                    || (widget == Widget::NullBooleanSelect
+                        && value == "unknown"
+                        && !values.iter().any(|v| v == "true" || v == "false")),
+                id: format!("{auto_id}_{i}"),
+                value,
+                label,
+            })
+            .collect();
+        let value = match widget {
+            Widget::PasswordInput | Widget::CheckboxInput | Widget::FileInput => None,
+            _ => values.last().cloned(),
+        };
+        BoundField {
+            name: name.to_string(),
+            label: options.label.clone().unwrap_or_else(|| pretty_name(name)),
+            help_text: options.help_text.clone(),
+            errors: Arc::new(ErrorList {
+                messages: errors,
+                id: Some(format!("{auto_id}_error")),
+                nonfield: false,
+            }),
+            context: WidgetContext {
+                name: html_name.clone(),
+                input_type: widget.input_type(),
+                value,
+                attrs,
+                options: options_ctx,
+                id: auto_id.clone(),
+                required,
+                template_name: widget.template_name(),
+            },
+            widget,
+            html_name,
+            auto_id,
+        }
+    }
+
+    /// The widget's HTML.
+    pub fn as_widget(&self) -> Result<String, minijinja::Error> {
+        crate::template::render_builtin(
+            self.context.template_name,
+            minijinja::context! { widget => Value::from(minijinja::value::Serde(&self.context)) },
+        )
+    }
+
+    /// `<label for="id_subject">Subject:</label>`.
+    pub fn label_tag(&self) -> Result<String, minijinja::Error> {
+        crate::template::render_builtin(
+            "forms/label.html",
+            minijinja::context! {
+                label => self.label.clone(),
+                id_for_label => self.id_for_label(),
+            },
+        )
+    }
+
+    fn id_for_label(&self) -> Option<String> {
+        self.widget.labels_itself().then(|| self.auto_id.clone())
+    }
+}
+
+impl Object for BoundField {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(match key.as_str()? {
+            "name" => Value::from(self.name.clone()),
+            "html_name" => Value::from(self.html_name.clone()),
+            "auto_id" => Value::from(self.auto_id.clone()),
+            "id_for_label" => Value::from(self.id_for_label()),
+            "label" => Value::from(self.label.clone()),
+            "label_tag" => Value::from_safe_string(self.label_tag().ok()?),
+            "help_text" => Value::from(self.help_text.clone()),
+            "errors" => Value::from_dyn_object(self.errors.clone()),
+            "value" => Value::from(self.context.value.clone()),
+            "is_hidden" => Value::from(self.widget.is_hidden()),
+            "widget_type" => Value::from(self.widget.widget_type()),
+            "use_fieldset" => Value::from(!self.widget.labels_itself()),
+            "widget" => Value::from(minijinja::value::Serde(&self.context)),
+            _ => return None,
+        })
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_widget().map_err(|_| fmt::Error)?)
+    }
+}
+
+impl ErrorList {
+    /// The list's HTML (empty when there are no errors).
+    pub fn as_html(&self) -> Result<String, minijinja::Error> {
+        if self.messages.is_empty() {
+            return Ok(String::new());
+        }
+        crate::template::render_builtin(
+            "forms/errors/list/ul.html",
+            minijinja::context! {
+                errors => self.messages.clone(),
+                id => self.id.clone(),
+                error_class => if self.nonfield { "errorlist nonfield" } else { "errorlist" },
+            },
+        )
+    }
+}
+
+impl Object for ErrorList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = key.as_usize()?;
+        self.messages.get(i).cloned().map(Value::from)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.messages.len())
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.messages.is_empty()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_html().map_err(|_| fmt::Error)?)
+    }
+}
+
+impl FormView {
+    /// The view of `form` (validating it when bound).
+    pub fn new(form: &Form) -> FormView {
+        FormView {
+            fields: form
+                .fields
+                .iter()
+                .map(|(name, field)| Arc::new(BoundField::new(form, name, field.as_ref())))
+                .collect(),
+            non_field_errors: Arc::new(ErrorList {
+                messages: form.non_field_errors().to_vec(),
+                id: None,
+                nonfield: true,
+            }),
+            is_bound: form.is_bound(),
+        }
+    }
+
+    /// The form rendered with one of the layout templates: `forms/div.html`, `forms/p.html`,
+    /// `forms/table.html` or `forms/ul.html`.
+    pub fn render_with(self: &Arc<Self>, template: &str) -> Result<String, minijinja::Error> {
+        crate::template::render_builtin(
+            template,
+            minijinja::context! { form => Value::from_dyn_object(self.clone()) },
+        )
+    }
+
+    fn list(&self, hidden: bool) -> Value {
+        Value::from(
+            self.fields
+                .iter()
+                .filter(|f| f.widget.is_hidden() == hidden)
+                .map(|f| Value::from_dyn_object(f.clone()))
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
+impl Object for FormView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Iterable
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        let template = match key {
+            "as_div" => "forms/div.html",
+            "as_p" => "forms/p.html",
+            "as_table" => "forms/table.html",
+            "as_ul" => "forms/ul.html",
+            "non_field_errors" => {
+                return Some(Value::from_dyn_object(self.non_field_errors.clone()));
+            }
+            "hidden_fields" => return Some(self.list(true)),
+            "visible_fields" => return Some(self.list(false)),
+            "is_bound" => return Some(Value::from(self.is_bound)),
+            "errors" => {
+                return Some(Value::from(
+                    self.fields
+                        .iter()
+                        .filter(|f| !f.errors.messages.is_empty())
+                        .map(|f| (f.name.clone(), Value::from_dyn_object(f.errors.clone())))
+                        .collect::<std::collections::BTreeMap<_, _>>(),
+                ));
+            }
+            name => {
+                return self
+                    .fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map(|f| Value::from_dyn_object(f.clone()));
+            }
+        };
+        self.render_with(template).ok().map(Value::from_safe_string)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let fields: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|f| Value::from_dyn_object(f.clone()))
+            .collect();
+        Enumerator::Iter(Box::new(fields.into_iter()))
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        true
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_with("forms/div.html").map_err(|_| fmt::Error)?)
+    }
+}
+
+/// The HTML of a form, field or error list printed in a template: it is markup already, so the
+/// escaping formatter writes it as it is.
+pub(crate) fn html_of(value: &Value) -> Option<String> {
+    if let Some(form) = value.downcast_object_ref::<FormView>() {
+        let arc = Arc::new(form.clone());
+        return arc.render_with("forms/div.html").ok();
+    }
+    if let Some(field) = value.downcast_object_ref::<BoundField>() {
+        return field.as_widget().ok();
+    }
+    if let Some(errors) = value.downcast_object_ref::<ErrorList>() {
+        return errors.as_html().ok();
+    }
+    None
+}
+
+impl From<&Form> for Value {
+    fn from(form: &Form) -> Value {
+        Value::from_object(FormView::new(form))
+    }
+}
+
+impl From<Form> for Value {
+    fn from(form: Form) -> Value {
+        Value::from(&form)
+    }
+}
+
+/// A form in a context (`roan::context! { form }`) is its template view.
+impl Serialize for Form {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::from(self).serialize(serializer)
+    }
+}
+
+impl Form {
+    /// The form as `<div>`s, as `{{ form.as_div }}` in a template.
+    pub fn as_div(&self) -> Result<String, minijinja::Error> {
+        Arc::new(FormView::new(self)).render_with("forms/div.html")
+    }
+
+    /// The form as `<p>`s.
+    pub fn as_p(&self) -> Result<String, minijinja::Error> {
+        Arc::new(FormView::new(self)).render_with("forms/p.html")
+    }
+
+    /// The form as table rows.
+    pub fn as_table(&self) -> Result<String, minijinja::Error> {
+        Arc::new(FormView::new(self)).render_with("forms/table.html")
+    }
+}
