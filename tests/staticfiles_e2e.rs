@@ -218,8 +218,15 @@ fn collectstatic_then_serve_with_debug_off() {
     );
     let again = server.get_with(&hashed_url, &[("If-None-Match", &etag)]);
     assert_eq!(again.status, 304);
+    let modified = r.header("last-modified").unwrap().to_string();
+    let since = server.get_with(&hashed_url, &[("If-Modified-Since", &modified)]);
+    assert_eq!(since.status, 304);
     let head = http(server.port, "HEAD", &hashed_url, &[], "");
     assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(
+        head.header("content-length"),
+        plain.header("content-length")
+    );
     let range = server.get_with(&hashed_url, &[("Range", "bytes=0-4")]);
     assert_eq!((range.status, range.body.as_str()), (206, ".rule"));
     let unhashed = server.get("/static/shop/big.css");
