@@ -35,10 +35,45 @@ macro_rules! __context_pair {
     ($ctx:ident, $key:ident) => {
         $crate::__context_pair!($ctx, $key => $key)
     };
-    ($ctx:ident, $key:ident => $value:expr) => {
+    ($ctx:ident, $key:ident => $value:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::template::macros::{ViaInto as _, ViaSerde as _};
         $ctx.insert(
             ::std::stringify!($key),
-            $crate::template::Value::from($crate::template::Serde(&$value)),
+            (&$crate::template::macros::Wrap(::std::cell::Cell::new(::std::option::Option::Some($value))))
+                .to_template_value(),
         );
-    };
+    }};
+}
+
+// How `context!` turns a value into a template value: through `Into<Value>` when the type has
+// it (strings, numbers, `Value`s, forms: moved, no serialization), else through `Serialize`. The
+// choice is made at compile time by method resolution (autoref specialisation).
+
+#[doc(hidden)]
+pub struct Wrap<T>(pub std::cell::Cell<Option<T>>);
+
+#[doc(hidden)]
+pub trait ViaInto {
+    fn to_template_value(&self) -> crate::template::Value;
+}
+
+impl<T: Into<crate::template::Value>> ViaInto for Wrap<T> {
+    fn to_template_value(&self) -> crate::template::Value {
+        self.0.take().map(Into::into).unwrap_or_default()
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaSerde {
+    fn to_template_value(&self) -> crate::template::Value;
+}
+
+impl<T: serde::Serialize> ViaSerde for &Wrap<T> {
+    fn to_template_value(&self) -> crate::template::Value {
+        self.0
+            .take()
+            .map(|v| crate::template::Value::from(minijinja::value::Serde(&v)))
+            .unwrap_or_default()
+    }
 }

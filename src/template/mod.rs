@@ -7,7 +7,8 @@
 pub mod deferred;
 pub mod filters;
 mod loader;
-mod macros;
+#[doc(hidden)]
+pub mod macros;
 
 /// A template value (minijinja's), as context processors return them.
 pub use minijinja::Value;
