@@ -39,6 +39,7 @@ pub struct TestResponse {
     headers: HeaderMap,
     body: Vec<u8>,
     redirect_chain: Vec<(String, StatusCode)>,
+    rendered: Option<crate::http::shortcuts::RenderedTemplate>,
 }
 
 impl TestResponse {
@@ -75,6 +76,75 @@ impl TestResponse {
     /// The redirects followed to get here: (location, status).
     pub fn redirect_chain(&self) -> &[(String, StatusCode)] {
         &self.redirect_chain
+    }
+
+    /// The context the view rendered its template with (Django's `response.context`):
+    /// `r.context().unwrap().get_attr("latest_question_list")`. `None` when the view did not
+    /// call `render`.
+    pub fn context(&self) -> Option<&crate::template::Value> {
+        self.rendered.as_ref().map(|r| &r.context)
+    }
+
+    /// The template the view rendered (`"polls/index.html"`).
+    pub fn template_name(&self) -> Option<&str> {
+        self.rendered.as_ref().map(|r| r.name.as_str())
+    }
+
+    /// Django's `assertContains(response, text)`: status 200 and `text` in the body.
+    ///
+    /// # Panics
+    /// When either fails, with the status and the body.
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) -> &TestResponse {
+        self.assert_contains_with_status(text, 200)
+    }
+
+    /// `assertContains(response, text, status_code=status)`.
+    #[track_caller]
+    pub fn assert_contains_with_status(&self, text: &str, status: u16) -> &TestResponse {
+        let body = self.text();
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "Couldn't retrieve content: Response code was {} (expected {status})\n{body}",
+            self.status.as_u16()
+        );
+        assert!(
+            body.contains(text),
+            "Couldn't find '{text}' in the following response\n{body}"
+        );
+        self
+    }
+
+    /// Django's `assertNotContains(response, text)`: status 200 and `text` not in the body.
+    #[track_caller]
+    pub fn assert_not_contains(&self, text: &str) -> &TestResponse {
+        let body = self.text();
+        assert_eq!(self.status.as_u16(), 200, "{body}");
+        assert!(
+            !body.contains(text),
+            "Response should not contain '{text}'\n{body}"
+        );
+        self
+    }
+
+    /// Django's `assertRedirects(response, expected_url, fetch_redirect_response=False)`: a
+    /// 302 whose Location is `expected_url`.
+    #[track_caller]
+    pub fn assert_redirects(&self, expected_url: &str) -> &TestResponse {
+        assert_eq!(
+            self.status.as_u16(),
+            302,
+            "Response didn't redirect as expected: Response code was {} (expected 302)",
+            self.status.as_u16()
+        );
+        assert_eq!(
+            self.header("location"),
+            Some(expected_url),
+            "Response redirected to '{}', expected '{expected_url}'",
+            self.header("location").unwrap_or("")
+        );
+        self
     }
 }
 
@@ -125,6 +195,7 @@ impl Client {
             .await
             .map_err(crate::Error::other)?;
         }
+        crate::http::shortcuts::RECORD_CONTEXT.store(true, std::sync::atomic::Ordering::Relaxed);
         let router = site.router();
         Ok(Client {
             site,
@@ -318,6 +389,10 @@ impl Client {
             Err(never) => match never {},
         };
         let status = response.status();
+        let rendered = response
+            .extensions()
+            .get::<crate::http::shortcuts::RenderedTemplate>()
+            .cloned();
         let headers = response.headers().clone();
         self.store_cookies(headers.get_all(header::SET_COOKIE).iter());
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
@@ -329,6 +404,7 @@ impl Client {
             headers,
             body,
             redirect_chain: Vec::new(),
+            rendered,
         }
     }
 

@@ -107,8 +107,59 @@ async fn db_ping(roan::Db(db): roan::Db) -> roan::Result<String> {
     Ok(format!("db says {two}"))
 }
 
+/// Django's `redirect("archive", 2024, "a-b")` and its keyword form.
+async fn go_positional(request: HttpRequest) -> roan::Result<Response> {
+    let year = 2024;
+    roan::redirect(&request, ("archive", [year.to_string(), "a-b".into()]))
+}
+
+async fn go_keywords(request: HttpRequest) -> roan::Result<Response> {
+    roan::redirect(
+        &request,
+        ("archive", &[("year", "1999"), ("slug", "x")][..]),
+    )
+}
+
+mod note {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "client_note")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub published: bool,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `get_object_or_404(Note.objects.filter(published=True), pk=id)`.
+async fn published_note(roan::Db(db): roan::Db, Path(id): Path<i32>) -> roan::Result<String> {
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+    let backend = db.get_database_backend();
+    db.execute(
+        &sea_orm::Schema::new(backend)
+            .create_table_from_entity(note::Entity)
+            .if_not_exists()
+            .to_owned(),
+    )
+    .await?;
+    db.execute_unprepared(
+        "INSERT OR IGNORE INTO client_note (id, published) VALUES (1, 1), (2, 0)",
+    )
+    .await?;
+    let published = note::Entity::find().filter(note::Column::Published.eq(true));
+    let n = roan::get_object_or_404_in(&db, published, id).await?;
+    Ok(format!("note {}", n.id))
+}
+
 fn urls() -> Vec<Pattern> {
     vec![
+        path("go/positional/", go_positional),
+        path("go/keywords/", go_keywords),
+        path("published/<int:id>/", published_note),
         path("hello/", hello).name("hello"),
         path("fields/", fields).name("fields"),
         path("raw/", raw_length).csrf_exempt(),
@@ -152,6 +203,32 @@ async fn routes_converters_and_templates() {
     assert_eq!(client.get("/archive/2024/a-b/").await.text(), "2024/a-b");
     assert_eq!(client.get("/archive/20x4/a-b/").await.status(), 404);
     assert_eq!(client.get("/archive/2024/a%20b/").await.status(), 404);
+
+    let r = client.get("/hello/?q=x").await;
+    r.assert_contains("Hello roan")
+        .assert_not_contains("Goodbye");
+    assert_eq!(r.template_name(), Some("hello.html"));
+    let who = r.context().and_then(|c| c.get_attr("who").ok());
+    assert_eq!(
+        who.as_ref().and_then(|v| v.as_str()),
+        Some("roan"),
+        "response.context()"
+    );
+    assert!(
+        client.get("/json/").await.context().is_none(),
+        "no template, no context"
+    );
+    let r = client.get("/go/positional/").await;
+    r.assert_redirects("/archive/2024/a-b/");
+    let r = client.get("/go/keywords/").await;
+    assert_eq!(r.header("location"), Some("/archive/1999/x/"));
+    assert_eq!(client.get("/published/1/").await.text(), "note 1");
+    assert_eq!(
+        client.get("/published/2/").await.status(),
+        404,
+        "filtered out"
+    );
+    assert_eq!(client.get("/published/3/").await.status(), 404);
 
     let r = client.get("/json/").await;
     assert_eq!(r.json::<serde_json::Value>().unwrap()["ok"], true);

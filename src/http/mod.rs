@@ -9,7 +9,9 @@ pub(crate) mod shortcuts;
 pub(crate) use cookies::cookie;
 pub use error::{Error, ErrorReport, Result};
 pub use request::{Db, HttpRequest, Path};
-pub use shortcuts::{get_object_or_404, redirect, redirect_to, render};
+pub use shortcuts::{
+    RedirectTarget, get_object_or_404, get_object_or_404_in, redirect, redirect_to, render,
+};
 
 /// A JSON response (Django's `JsonResponse`): axum's `Json`.
 ///

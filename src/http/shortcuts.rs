@@ -40,11 +40,24 @@ pub fn render(
     let value = minijinja::Value::from_dyn_object(ctx.clone());
     let rendered = request.site().templates().render(template, value.clone());
     let wanted = ctx.wanted();
+    let recorded = RECORD_CONTEXT
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .then(|| RenderedTemplate {
+            name: template.to_string(),
+            context: ctx.given.clone(),
+        });
     if wanted.is_empty() {
-        return Ok(Html(rendered?).into_response());
+        let mut response = Html(rendered?).into_response();
+        if let Some(r) = recorded {
+            response.extensions_mut().insert(r);
+        }
+        return Ok(response);
     }
     // A variable that needs the database was read: the dispatcher loads it and renders again.
     let mut response = Html(String::new()).into_response();
+    if let Some(r) = recorded {
+        response.extensions_mut().insert(r);
+    }
     response
         .extensions_mut()
         .insert(PendingRender(Arc::new(Pending {
@@ -54,6 +67,18 @@ pub fn render(
             wanted,
         })));
     Ok(response)
+}
+
+/// Whether [`render`] records its template and context on the response (the test client turns
+/// it on, as Django's test runner listens to `template_rendered`); off in a server.
+pub(crate) static RECORD_CONTEXT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// The template a response was rendered from, and the view's context, for the test client.
+#[derive(Clone, Debug)]
+pub(crate) struct RenderedTemplate {
+    pub(crate) name: String,
+    pub(crate) context: minijinja::Value,
 }
 
 /// A render that waits for deferred variables; see [`render`].
@@ -161,20 +186,56 @@ impl minijinja::value::Object for RenderContext {
     }
 }
 
-/// Redirects (302) to a URL (anything with a `/`) or to a route name reversed without arguments.
+/// Redirects (302) to a URL (anything with a `/`), a route name, or a route name with
+/// arguments, as Django's `redirect()`:
 ///
 /// ```
-/// # async fn v(request: roan::HttpRequest) -> roan::Result<axum::response::Response> {
-/// roan::redirect(&request, "blog:index")
+/// # async fn v(request: roan::HttpRequest, question_id: i64) -> roan::Result<axum::response::Response> {
+/// roan::redirect(&request, "blog:index")?;                              // a name
+/// roan::redirect(&request, ("polls:results", [question_id]))?;         // positional arguments
+/// roan::redirect(&request, ("blog:detail", &[("slug", "hello")][..]))?; // keyword arguments
+/// roan::redirect(&request, "/accounts/login/")                        // a URL
 /// # }
 /// ```
-pub fn redirect(request: &HttpRequest, to: &str) -> Result<Response, Error> {
-    let location = if to.contains('/') || to.contains('.') {
-        to.to_string()
-    } else {
-        request.reverse(to, &[])?
-    };
-    Ok(redirect_to(&location))
+pub fn redirect(request: &HttpRequest, to: impl RedirectTarget) -> Result<Response, Error> {
+    Ok(redirect_to(&to.location(request)?))
+}
+
+/// Where [`redirect`] goes: a URL or route name (`&str`), or a route name with positional
+/// (`("polls:results", [id])`) or keyword (`("blog:detail", &[("slug", "x")][..])`) arguments.
+pub trait RedirectTarget {
+    /// The URL to redirect to.
+    fn location(&self, request: &HttpRequest) -> Result<String, Error>;
+}
+
+impl RedirectTarget for &str {
+    fn location(&self, request: &HttpRequest) -> Result<String, Error> {
+        if self.contains('/') || self.contains('.') {
+            Ok(self.to_string())
+        } else {
+            request.reverse(self, &[])
+        }
+    }
+}
+
+impl RedirectTarget for String {
+    fn location(&self, request: &HttpRequest) -> Result<String, Error> {
+        self.as_str().location(request)
+    }
+}
+
+impl<T: std::fmt::Display, const N: usize> RedirectTarget for (&str, [T; N]) {
+    fn location(&self, request: &HttpRequest) -> Result<String, Error> {
+        let args: Vec<String> = self.1.iter().map(|a| a.to_string()).collect();
+        Ok(request.site().resolver().reverse(self.0, &args, &[])?)
+    }
+}
+
+impl<V: std::fmt::Display> RedirectTarget for (&str, &[(&str, V)]) {
+    fn location(&self, request: &HttpRequest) -> Result<String, Error> {
+        let kwargs: Vec<(&str, String)> = self.1.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        Ok(request.site().resolver().reverse(self.0, &[], &kwargs)?)
+    }
 }
 
 /// A 302 to a literal URL (no reversing); for use where no request is at hand.
@@ -207,6 +268,44 @@ where
     E: EntityTrait,
 {
     E::find_by_id(pk).one(db).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "No {} matches the given query.",
+            sea_orm::EntityName::table_name(&E::default())
+        ))
+    })
+}
+
+/// The one row of a query whose primary key is `pk`, or 404, as Django's
+/// `get_object_or_404(Question.objects.filter(pub_date__lte=now), pk=id)`.
+///
+/// ```no_run
+/// # mod question { use sea_orm::entity::prelude::*;
+/// # #[sea_orm::model] #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// # #[sea_orm(table_name = "polls_question")]
+/// # pub struct Model { #[sea_orm(primary_key)] pub id: i32, pub pub_date: DateTime }
+/// # impl ActiveModelBehavior for ActiveModel {} }
+/// # async fn v(db: &sea_orm::DatabaseConnection, id: i32) -> roan::Result<()> {
+/// use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+/// let now = chrono::Utc::now().naive_utc();
+/// let published = question::Entity::find().filter(question::Column::PubDate.lte(now));
+/// let q = roan::get_object_or_404_in(db, published, id).await?;
+/// # Ok(()) }
+/// ```
+pub async fn get_object_or_404_in<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    pk: impl Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+) -> Result<E::Model, Error>
+where
+    E: EntityTrait,
+{
+    use sea_orm::{Iterable, PrimaryKeyToColumn, QueryFilter, sea_query::IntoValueTuple};
+    let mut condition = sea_orm::Condition::all();
+    let values = pk.into().into_value_tuple();
+    for (key, value) in E::PrimaryKey::iter().zip(values) {
+        condition = condition.add(sea_orm::ColumnTrait::eq(&key.into_column(), value));
+    }
+    query.filter(condition).one(db).await?.ok_or_else(|| {
         Error::NotFound(format!(
             "No {} matches the given query.",
             sea_orm::EntityName::table_name(&E::default())
