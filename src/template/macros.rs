@@ -16,16 +16,16 @@
 #[macro_export]
 macro_rules! context {
     () => {
-        $crate::template::Value::from(
-            ::std::collections::BTreeMap::<&'static str, $crate::template::Value>::new(),
+        $crate::template::__minijinja::__context::build(
+            $crate::template::__minijinja::__context::make(),
         )
     };
     ($($key:ident $(=> $value:expr)?),* $(,)?) => {{
-        let mut ctx = ::std::collections::BTreeMap::<&'static str, $crate::template::Value>::new();
+        let mut ctx = $crate::template::__minijinja::__context::make();
         $(
             $crate::__context_pair!(ctx, $key $(=> $value)?);
         )*
-        $crate::template::Value::from(ctx)
+        $crate::template::__minijinja::__context::build(ctx)
     }};
 }
 
@@ -38,7 +38,8 @@ macro_rules! __context_pair {
     ($ctx:ident, $key:ident => $value:expr) => {{
         #[allow(unused_imports)]
         use $crate::template::macros::{ViaInto as _, ViaSerde as _};
-        $ctx.insert(
+        $crate::template::__minijinja::__context::add(
+            &mut $ctx,
             ::std::stringify!($key),
             (&$crate::template::macros::Wrap(::std::cell::Cell::new(::std::option::Option::Some($value))))
                 .to_template_value(),

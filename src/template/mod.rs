@@ -10,6 +10,8 @@ mod loader;
 #[doc(hidden)]
 pub mod macros;
 
+#[doc(hidden)]
+pub use minijinja as __minijinja;
 /// A template value (minijinja's), as context processors return them.
 pub use minijinja::Value;
 #[doc(hidden)]
