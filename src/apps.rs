@@ -110,6 +110,33 @@ pub struct App {
     checks: Vec<Check>,
     sections: Vec<SettingsSection>,
     template_libraries: Vec<TemplateLibrary>,
+    embedded_static: Option<EmbeddedStatic>,
+}
+
+/// Static files compiled into the binary (a `rust_embed::Embed` type), as contrib apps ship
+/// theirs so that a project needs no copy of their sources at run time.
+#[derive(Clone, Copy)]
+pub struct EmbeddedStatic {
+    /// The file named `path`, if there is one.
+    pub get: fn(&str) -> Option<std::borrow::Cow<'static, [u8]>>,
+    /// Every file's path.
+    pub list: fn() -> Vec<String>,
+}
+
+impl std::fmt::Debug for EmbeddedStatic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmbeddedStatic")
+    }
+}
+
+impl EmbeddedStatic {
+    /// The files of a `rust_embed::Embed` type.
+    pub fn of<E: rust_embed::RustEmbed>() -> EmbeddedStatic {
+        EmbeddedStatic {
+            get: |path| E::get(path).map(|f| f.data),
+            list: || E::iter().map(|p| p.into_owned()).collect(),
+        }
+    }
 }
 
 impl App {
@@ -129,6 +156,7 @@ impl App {
             checks: Vec::new(),
             sections: Vec::new(),
             template_libraries: Vec::new(),
+            embedded_static: None,
         }
     }
 
@@ -413,6 +441,25 @@ impl App {
     pub fn static_dir(mut self, dir: impl Into<PathBuf>) -> App {
         self.static_dir = Some(dir.into());
         self
+    }
+
+    /// The app's static files, compiled into the binary; found after the directories of
+    /// `STATICFILES_DIRS` and of the apps before it, collected and served like any others.
+    ///
+    /// ```ignore
+    /// #[derive(rust_embed::Embed)]
+    /// #[folder = "$CARGO_MANIFEST_DIR/static/"]
+    /// struct Assets;
+    ///
+    /// roan::App::new("charts").static_embedded::<Assets>()
+    /// ```
+    pub fn static_embedded<E: rust_embed::RustEmbed>(mut self) -> App {
+        self.embedded_static = Some(EmbeddedStatic::of::<E>());
+        self
+    }
+
+    pub(crate) fn embedded_static(&self) -> Option<&EmbeddedStatic> {
+        self.embedded_static.as_ref()
     }
 
     /// Adds template functions, filters or globals ([`TemplateLibrary`]).

@@ -33,14 +33,17 @@ struct Inner {
     db: OnceCell<DatabaseConnection>,
 }
 
-/// A directory static files are found in, and the prefix its files have under `STATIC_URL`
-/// (empty for most; `downloads` for a `["downloads", "..."]` entry of `STATICFILES_DIRS`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A place static files are found in, and the prefix its files have under `STATIC_URL`
+/// (empty for most; `downloads` for a `["downloads", "..."]` entry of `STATICFILES_DIRS`): a
+/// directory, or files compiled into the binary ([`crate::App::static_embedded`]).
+#[derive(Debug, Clone)]
 pub struct StaticDir {
     /// The path prefix, without slashes at either end.
     pub prefix: String,
-    /// The directory.
+    /// The directory; for embedded files, a name to show (`(embedded in the binary) admin`).
     pub path: PathBuf,
+    /// The files compiled into the binary, when this source is not a directory.
+    pub embedded: Option<crate::apps::EmbeddedStatic>,
 }
 
 impl Site {
@@ -66,18 +69,26 @@ impl Site {
             .map(|d| StaticDir {
                 prefix: d.prefix().to_string(),
                 path: settings.path(d.path()),
+                embedded: None,
             })
             .collect();
-        static_dirs.extend(
-            project
-                .apps()
-                .iter()
-                .filter_map(|a| a.static_path(project.base_dir()))
-                .map(|path| StaticDir {
+        // Then each app's, in INSTALLED_APPS order: its directory, or its embedded files.
+        for app in project.apps() {
+            if let Some(path) = app.static_path(project.base_dir()) {
+                static_dirs.push(StaticDir {
                     prefix: String::new(),
                     path,
-                }),
-        );
+                    embedded: None,
+                });
+            }
+            if let Some(files) = app.embedded_static() {
+                static_dirs.push(StaticDir {
+                    prefix: String::new(),
+                    path: PathBuf::from(format!("(embedded in the binary) {}", app.label())),
+                    embedded: Some(*files),
+                });
+            }
+        }
         Ok(Site(Arc::new(Inner {
             project_name: project.name().to_string(),
             settings: Arc::new(settings),

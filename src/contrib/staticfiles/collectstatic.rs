@@ -3,7 +3,7 @@
 //! command with `ManifestStaticFilesStorage` (and whitenoise's compression).
 
 use super::compress;
-use super::finders::{self, DEFAULT_IGNORE, Found, Ignore};
+use super::finders::{self, DEFAULT_IGNORE, Found, Ignore, Source};
 use super::storage::{self, MANIFEST_NAME};
 use crate::management::{Command, CommandContext, CommandError, flag, verbosity, verbosity_arg};
 use std::collections::BTreeMap;
@@ -190,8 +190,8 @@ fn collect(
                      only the first encountered file is collected. If this is not what you want, \
                      make sure every static file has a unique path.\n  (kept {}, ignored {})",
                     f.rel,
-                    first.path.display(),
-                    f.path.display()
+                    first.source.shown().display(),
+                    f.source.shown().display()
                 );
             }
             continue;
@@ -203,7 +203,7 @@ fn collect(
     let bar = progress(o, chosen.len() as u64, "Collecting");
     for f in chosen.values() {
         let dest = o.root.join(&f.rel);
-        if unmodified(&f.path, &dest, o.link) {
+        if unmodified(&f.source, &dest, o.link) {
             if o.verbosity >= 2 {
                 println!("Skipping '{}' (not modified)", f.rel);
             }
@@ -214,7 +214,7 @@ fn collect(
                     println!(
                         "Pretending to {} '{}'",
                         if o.link { "link" } else { "copy" },
-                        f.path.display()
+                        f.source.shown().display()
                     );
                 }
             } else {
@@ -222,10 +222,10 @@ fn collect(
                     println!(
                         "{} '{}'",
                         if o.link { "Linking" } else { "Copying" },
-                        f.path.display()
+                        f.source.shown().display()
                     );
                 }
-                place(&f.path, &dest, o.link)
+                place(&f.source, &dest, o.link)
                     .map_err(io(format!("cannot write {}", dest.display())))?;
             }
             summary.copied += 1;
@@ -247,9 +247,10 @@ fn collect(
 fn post_process(o: &Options, chosen: &BTreeMap<String, Found>) -> Result<usize, CommandError> {
     let mut contents = BTreeMap::new();
     for (rel, f) in chosen {
-        let content = std::fs::read(&f.path)
-            .map_err(|e| CommandError::new(format!("cannot read {}: {e}", f.path.display())))?;
-        contents.insert(rel.clone(), content);
+        let content = f.source.read().map_err(|e| {
+            CommandError::new(format!("cannot read {}: {e}", f.source.shown().display()))
+        })?;
+        contents.insert(rel.clone(), content.into_owned());
     }
     let (manifest, rewritten) = storage::post_process(&contents, &o.static_url)
         .map_err(|e| CommandError::new(e.to_string()))?;
@@ -321,10 +322,20 @@ fn clear(o: &Options) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// Whether `dest` already holds `source`: a copy at least as new, or the same link.
-fn unmodified(source: &Path, dest: &Path, link: bool) -> bool {
+/// Whether `dest` already holds `source`: a copy at least as new (for an embedded file, the
+/// same bytes), or the same link.
+fn unmodified(source: &Source, dest: &Path, link: bool) -> bool {
     let Ok(dest_meta) = std::fs::symlink_metadata(dest) else {
         return false;
+    };
+    let source = match source {
+        Source::File(path) => path,
+        Source::Embedded { .. } => {
+            return !dest_meta.file_type().is_symlink()
+                && source
+                    .read()
+                    .is_ok_and(|bytes| std::fs::read(dest).is_ok_and(|d| d == *bytes));
+        }
     };
     if dest_meta.file_type().is_symlink() != link {
         return false;
@@ -340,14 +351,18 @@ fn unmodified(source: &Path, dest: &Path, link: bool) -> bool {
     }
 }
 
-/// Copies (or links) `source` to `dest`, replacing what is there.
-fn place(source: &Path, dest: &Path, link: bool) -> std::io::Result<()> {
+/// Copies (or links) `source` to `dest`, replacing what is there; an embedded file is written.
+fn place(source: &Source, dest: &Path, link: bool) -> std::io::Result<()> {
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)?;
     }
     if std::fs::symlink_metadata(dest).is_ok() {
         std::fs::remove_file(dest)?;
     }
+    let source = match source {
+        Source::File(path) => path,
+        Source::Embedded { .. } => return std::fs::write(dest, source.read()?),
+    };
     if link {
         let source = source.canonicalize()?;
         #[cfg(unix)]
@@ -356,4 +371,58 @@ fn place(source: &Path, dest: &Path, link: bool) -> std::io::Result<()> {
         return std::fs::copy(source, dest).map(|_| ());
     }
     std::fs::copy(source, dest).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apps::EmbeddedStatic;
+    use crate::site::StaticDir;
+
+    /// Any folder of roan's will do as an app's embedded static files.
+    #[derive(rust_embed::Embed)]
+    #[folder = "$CARGO_MANIFEST_DIR/templates/forms/errors/"]
+    struct Embedded;
+
+    #[test]
+    fn embedded_files_are_found_collected_and_then_unmodified() {
+        let root =
+            std::env::temp_dir().join(format!("roan-collect-embedded-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dirs = vec![StaticDir {
+            prefix: "vendor".into(),
+            path: "(embedded in the binary) vendor".into(),
+            embedded: Some(EmbeddedStatic::of::<Embedded>()),
+        }];
+        let o = Options {
+            root: root.clone(),
+            static_url: "/static/".into(),
+            clear: false,
+            dry_run: false,
+            link: false,
+            post_process: true,
+            verbosity: 0,
+        };
+        let ignore = Ignore::new(DEFAULT_IGNORE.iter().copied()).unwrap();
+        let found = finders::find(&dirs, "vendor/list/ul.html").expect("found");
+        assert!(matches!(found, Source::Embedded { .. }));
+        assert!(
+            finders::find(&dirs, "list/ul.html").is_none(),
+            "the prefix is needed"
+        );
+
+        let first = collect(&o, &dirs, &ignore).unwrap();
+        assert_eq!(
+            (first.copied, first.unmodified, first.post_processed),
+            (1, 0, 1)
+        );
+        let original = std::fs::read(root.join("vendor/list/ul.html")).unwrap();
+        assert_eq!(original, *found.read().unwrap());
+        let manifest = storage::Manifest::load(&root).unwrap().unwrap();
+        let hashed = manifest.hashed("vendor/list/ul.html").unwrap();
+        assert!(root.join(hashed).is_file(), "{hashed}");
+
+        let again = collect(&o, &dirs, &ignore).unwrap();
+        assert_eq!((again.copied, again.unmodified), (0, 1));
+    }
 }

@@ -50,11 +50,11 @@ impl Command for FindStatic {
             } else if verbosity >= 1 {
                 println!("Found '{path}' here:");
                 for f in &found {
-                    println!("  {}", f.display());
+                    println!("  {}", f.shown().display());
                 }
             } else {
                 for f in &found {
-                    println!("{}", f.display());
+                    println!("{}", f.shown().display());
                 }
             }
             if verbosity >= 2 {
