@@ -241,4 +241,16 @@ fn collectstatic_then_serve_with_debug_off() {
         let r = server.get(bad);
         assert_eq!(r.status, 404, "{bad}: {}", r.body);
     }
+    // Not collected (ignored above), so only the finders have it.
+    assert_eq!(server.get("/static/polls/same.txt").status, 404);
+    drop(server);
+
+    // runserver --insecure serves from the finders without DEBUG; --nostatic serves nothing.
+    let insecure = Server::start(&p, &["--noreload", "--insecure"], &env);
+    let r = insecure.get("/static/polls/same.txt");
+    assert_eq!((r.status, r.body.as_str()), (200, "from STATICFILES_DIRS"));
+    drop(insecure);
+    let nostatic = Server::start(&p, &["--noreload", "--nostatic"], &[]);
+    assert_eq!(nostatic.get("/static/css/site.css").status, 404);
+    assert_eq!(nostatic.get("/polls/").status, 200);
 }
