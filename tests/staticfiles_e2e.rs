@@ -59,6 +59,11 @@ fn collectstatic_then_serve_with_debug_off() {
         "STATICFILES_DIRS = [\"static\", [\"downloads\", \"extra\"]]",
     );
     edit(
+        &p.join("templates/shop/index.html"),
+        "{% block content %}",
+        "{% block content %}<link rel=\"stylesheet\" href=\"{{ static('shop/nothing.css') }}\">",
+    );
+    edit(
         &p.join("templates/polls/index.html"),
         "{% block content %}",
         "{% block content %}<link rel=\"stylesheet\" href=\"{{ static('polls/style.css') }}\">",
@@ -192,6 +197,17 @@ fn collectstatic_then_serve_with_debug_off() {
         page.body.contains(&format!("href=\"/static/{css}\"")),
         "{}",
         page.body
+    );
+
+    // A path the manifest does not have is an error naming it, not a silent 404 later.
+    let missing = server.get("/shop/");
+    assert_eq!(missing.status, 500);
+    assert!(
+        server
+            .log_text()
+            .contains("Missing staticfiles manifest entry for 'shop/nothing.css'"),
+        "{}",
+        server.log_text()
     );
 
     let hashed_url = format!("/static/{big}");
