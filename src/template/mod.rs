@@ -31,16 +31,6 @@ fn django_escape(
     state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), Error> {
-    if value.kind() == minijinja::value::ValueKind::Map
-        || value.kind() == minijinja::value::ValueKind::Plain
-        || value.kind() == minijinja::value::ValueKind::Iterable
-        || value.kind() == minijinja::value::ValueKind::Seq
-    {
-        // A form, a field or an error list prints its own markup.
-        if let Some(html) = crate::forms::html_of(value) {
-            return out.write_str(&html).map_err(Error::from);
-        }
-    }
     if *state.auto_escape() != minijinja::AutoEscape::Html || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
@@ -59,6 +49,10 @@ fn django_escape(
             return minijinja::escape_formatter(out, state, value);
         }
         None => {
+            // A form, a field or an error list prints its own markup.
+            if let Some(html) = crate::forms::html_of(value) {
+                return out.write_str(&html).map_err(Error::from);
+            }
             owned = value.to_string();
             &owned
         }
