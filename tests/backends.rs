@@ -10,17 +10,19 @@ use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+mod common;
+
+/// Settings of a project in `dir` whose default database is `url`.
+fn settings_for(dir: &std::path::Path, url: &str, toml: &str) -> Settings {
+    std::fs::create_dir_all(dir).unwrap();
+    let vars: HashMap<String, String> = [("DATABASE_URL".to_string(), url.to_string())].into();
+    Settings::from_toml_str(toml, &dir.join("settings.toml"), &vars).unwrap()
+}
+
 fn site_for(url: &str) -> roan::Site {
     let dir =
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("backends-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let vars: HashMap<String, String> = [("DATABASE_URL".to_string(), url.to_string())].into();
-    let settings = Settings::from_toml_str(
-        "SECRET_KEY = \"k\"\nDEBUG = true\n",
-        &dir.join("settings.toml"),
-        &vars,
-    )
-    .unwrap();
+    let settings = settings_for(&dir, url, "SECRET_KEY = \"k\"\nDEBUG = true\n");
     roan::Site::new(&roan::Project::new("backends", &dir), settings).unwrap()
 }
 
@@ -192,14 +194,11 @@ async fn concurrent_votes_count(name: &str, url: &str) {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("backends-votes-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let vars: HashMap<String, String> = [("DATABASE_URL".to_string(), url.to_string())].into();
-    let settings = Settings::from_toml_str(
+    let settings = settings_for(
+        &dir,
+        url,
         "SECRET_KEY = \"k\"\nDEBUG = false\nALLOWED_HOSTS = [\"localhost\"]\n",
-        &dir.join("settings.toml"),
-        &vars,
-    )
-    .unwrap();
+    );
     let project = roan::Project::new("votes", &dir)
         .app(roan::App::new("polls").model::<choice::Entity>())
         .urls(|| vec![roan::urls::path("vote/", vote).csrf_exempt()]);
@@ -258,36 +257,14 @@ async fn concurrent_votes_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_votes_on_postgresql() {
-    let Some(url) = fresh_database_for_votes().await else {
+    let Some(url) = common::fresh_database(
+        "PostgreSQL",
+        &common::postgres_url(),
+        &format!("roan_votes_{}", std::process::id()),
+    )
+    .await
+    else {
         return;
     };
     concurrent_votes_count("PostgreSQL", &url).await;
-}
-
-async fn fresh_database_for_votes() -> Option<String> {
-    let admin = std::env::var("ROAN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("roan_votes_{}", std::process::id());
-    let db = match sea_orm::Database::connect(&admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            let reason = format!("PostgreSQL at {admin} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED PostgreSQL: {reason}");
-            return None;
-        }
-    };
-    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let base = admin
-        .rsplit_once('/')
-        .map(|(b, _)| b)
-        .unwrap_or(admin.as_str());
-    Some(format!("{base}/{name}"))
 }

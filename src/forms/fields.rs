@@ -164,35 +164,38 @@ fn last<'a>(raw: &[&'a str]) -> &'a str {
 /// The builder methods every field has, as Django's field arguments.
 macro_rules! common_options {
     ($t:ty) => {
+        common_options!($t, options);
+    };
+    ($t:ty, $($path:ident).+) => {
         impl $t {
             /// Whether an empty value is an error [default: true].
             pub fn required(mut self, required: bool) -> Self {
-                self.options.required = required;
+                self.$($path).+.required = required;
                 self
             }
             /// The label.
             pub fn label(mut self, label: impl Into<String>) -> Self {
-                self.options.label = Some(label.into());
+                self.$($path).+.label = Some(label.into());
                 self
             }
             /// The value of an unbound form.
             pub fn initial(mut self, initial: impl serde::Serialize) -> Self {
-                self.options.initial = serde_json::to_value(initial).ok();
+                self.$($path).+.initial = serde_json::to_value(initial).ok();
                 self
             }
             /// Help shown beside the field.
             pub fn help_text(mut self, text: impl Into<String>) -> Self {
-                self.options.help_text = text.into();
+                self.$($path).+.help_text = text.into();
                 self
             }
             /// The widget.
             pub fn widget(mut self, widget: Widget) -> Self {
-                self.options.widget = Some(widget);
+                self.$($path).+.widget = Some(widget);
                 self
             }
             /// Shown, not editable; the submission is ignored.
             pub fn disabled(mut self, disabled: bool) -> Self {
-                self.options.disabled = disabled;
+                self.$($path).+.disabled = disabled;
                 self
             }
             /// An extra check.
@@ -203,12 +206,12 @@ macro_rules! common_options {
                 + Sync
                 + 'static,
             ) -> Self {
-                self.options.validators.push(std::sync::Arc::new(check));
+                self.$($path).+.validators.push(std::sync::Arc::new(check));
                 self
             }
             /// Replaces the message of an error code (`required`, `invalid`, ...).
             pub fn error_message(mut self, code: &'static str, message: impl Into<String>) -> Self {
-                self.options.error_messages.push((code, message.into()));
+                self.$($path).+.error_messages.push((code, message.into()));
                 self
             }
         }
@@ -349,38 +352,7 @@ macro_rules! text_field {
             }
         }
 
-        impl $name {
-            /// Whether an empty value is an error [default: true].
-            pub fn required(mut self, required: bool) -> Self {
-                self.text.options.required = required;
-                self
-            }
-            /// The label.
-            pub fn label(mut self, label: impl Into<String>) -> Self {
-                self.text.options.label = Some(label.into());
-                self
-            }
-            /// The value of an unbound form.
-            pub fn initial(mut self, initial: impl serde::Serialize) -> Self {
-                self.text.options.initial = serde_json::to_value(initial).ok();
-                self
-            }
-            /// Help shown beside the field.
-            pub fn help_text(mut self, text: impl Into<String>) -> Self {
-                self.text.options.help_text = text.into();
-                self
-            }
-            /// The widget.
-            pub fn widget(mut self, widget: Widget) -> Self {
-                self.text.options.widget = Some(widget);
-                self
-            }
-            /// Replaces the message of an error code.
-            pub fn error_message(mut self, code: &'static str, message: impl Into<String>) -> Self {
-                self.text.options.error_messages.push((code, message.into()));
-                self
-            }
-        }
+        common_options!($name, text.options);
 
         impl FormField for $name {
             fn options(&self) -> &FieldOptions {
@@ -506,25 +478,9 @@ impl RegexField {
             regex: regex::Regex::new(pattern)?,
         })
     }
-    /// Whether an empty value is an error [default: true].
-    pub fn required(mut self, required: bool) -> Self {
-        self.text.options.required = required;
-        self
-    }
-    /// The label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.text.options.label = Some(label.into());
-        self
-    }
-    /// Replaces the message of an error code (`invalid`).
-    pub fn error_message(mut self, code: &'static str, message: impl Into<String>) -> Self {
-        self.text
-            .options
-            .error_messages
-            .push((code, message.into()));
-        self
-    }
 }
+
+common_options!(RegexField, text.options);
 
 impl FormField for RegexField {
     fn options(&self) -> &FieldOptions {
