@@ -19,6 +19,25 @@ fn settings_for(dir: &std::path::Path, url: &str, toml: &str) -> Settings {
     Settings::from_toml_str(toml, &dir.join("settings.toml"), &vars).unwrap()
 }
 
+/// The connection, or (the server unreachable) a panic under CI and a printed skip elsewhere.
+fn reachable<'a>(
+    name: &str,
+    url: &str,
+    db: Result<&'a sea_orm::DatabaseConnection, sea_orm::DbErr>,
+) -> Option<&'a sea_orm::DatabaseConnection> {
+    match db {
+        Ok(db) => Some(db),
+        Err(e) => {
+            let reason = format!("{name} at {url} cannot be reached: {e}");
+            if std::env::var_os("CI").is_some() {
+                panic!("{reason} (CI requires every backend)");
+            }
+            eprintln!("SKIPPED {name}: {reason}");
+            None
+        }
+    }
+}
+
 fn site_for(url: &str) -> roan::Site {
     let dir =
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("backends-{}", std::process::id()));
@@ -32,16 +51,8 @@ async fn check_backend(name: &str, url: &str, engine: Engine, version_sql: &str)
         site.settings().databases["default"].effective_engine(),
         engine
     );
-    let db = match site.db().await {
-        Ok(db) => db,
-        Err(e) => {
-            let reason = format!("{name} at {url} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED {name}: {reason}");
-            return;
-        }
+    let Some(db) = reachable(name, url, site.db().await) else {
+        return;
     };
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
@@ -203,16 +214,8 @@ async fn concurrent_votes_count(name: &str, url: &str) {
         .app(roan::App::new("polls").model::<choice::Entity>())
         .urls(|| vec![roan::urls::path("vote/", vote).csrf_exempt()]);
     let site = roan::Site::new(&project, settings).unwrap();
-    let db = match site.db().await {
-        Ok(db) => db.clone(),
-        Err(e) => {
-            let reason = format!("{name} at {url} cannot be reached: {e}");
-            if std::env::var_os("CI").is_some() {
-                panic!("{reason} (CI requires every backend)");
-            }
-            eprintln!("SKIPPED {name}: {reason}");
-            return;
-        }
+    let Some(db) = reachable(name, url, site.db().await).cloned() else {
+        return;
     };
     let backend = db.get_database_backend();
     db.execute_unprepared("DROP TABLE IF EXISTS polls_choice")
