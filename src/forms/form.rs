@@ -315,10 +315,6 @@ impl Form {
                 }
                 let now = field.to_value(&self.raw(name)).ok();
                 let before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);
-                let before = match &before {
-                    Json::Number(_) | Json::Bool(_) => before.clone(),
-                    _ => before,
-                };
                 now.as_ref() != Some(&before)
                     && !(now.as_ref().is_some_and(|n| field.is_empty(n)) && field.is_empty(&before))
             })

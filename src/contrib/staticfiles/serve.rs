@@ -97,6 +97,20 @@ impl CollectedFiles {
             return Err(request);
         }
         let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+        // From memory, the validators and headers are ready: nothing is formatted per request.
+        if meta.len() <= MEMORY_FILE_LIMIT
+            && !request.headers().contains_key(header::RANGE)
+            && let Some(cached) = self.cached(rel, &file, modified, meta.len())
+        {
+            if not_modified(
+                request.headers(),
+                cached.etag.to_str().unwrap_or(""),
+                modified,
+            ) {
+                return Ok(unchanged(cached.etag.clone(), cached.cache_control.clone()));
+            }
+            return Ok(answer(&cached, &request));
+        }
         let etag = etag(modified, meta.len());
         let cache_control = self.cache_control(rel);
         if not_modified(request.headers(), &etag, modified) {
@@ -104,13 +118,6 @@ impl CollectedFiles {
             set(&mut response, header::ETAG, &etag);
             set(&mut response, header::CACHE_CONTROL, &cache_control);
             return Ok(response);
-        }
-        if meta.len() <= MEMORY_FILE_LIMIT
-            && !request.headers().contains_key(header::RANGE)
-            && let Some(cached) =
-                self.cached(rel, &file, modified, meta.len(), &etag, &cache_control)
-        {
-            return Ok(answer(&cached, &request));
         }
         let mut response = serve_file(&file, request).await;
         if response.status().is_success() {
@@ -136,8 +143,6 @@ impl CollectedFiles {
         file: &Path,
         modified: SystemTime,
         len: u64,
-        etag: &str,
-        cache_control: &str,
     ) -> Option<Arc<Cached>> {
         if let Ok(cache) = self.cache.read()
             && let Some(c) = cache.files.get(rel)
@@ -162,10 +167,10 @@ impl CollectedFiles {
         let cached = Arc::new(Cached {
             modified,
             len,
-            etag: HeaderValue::from_str(etag).ok()?,
+            etag: HeaderValue::from_str(&etag(modified, len)).ok()?,
             last_modified: HeaderValue::from_str(&httpdate::fmt_http_date(modified)).ok()?,
             content_type: HeaderValue::from_static(content_type),
-            cache_control: HeaderValue::from_str(cache_control).ok()?,
+            cache_control: HeaderValue::from_str(&self.cache_control(rel)).ok()?,
             br: beside("br"),
             gzip: beside("gz"),
             identity,
@@ -179,6 +184,16 @@ impl CollectedFiles {
         cache.files.insert(rel.to_string(), cached.clone());
         Some(cached)
     }
+}
+
+/// A 304 with the validators a browser keeps.
+fn unchanged(etag: HeaderValue, cache_control: HeaderValue) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    response.headers_mut().insert(header::ETAG, etag);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, cache_control);
+    response
 }
 
 /// The response from memory: the best encoding the client accepts.

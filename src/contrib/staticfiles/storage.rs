@@ -94,11 +94,6 @@ impl Manifest {
     pub fn hashed(&self, name: &str) -> Option<&str> {
         self.paths.get(name).map(String::as_str)
     }
-
-    /// Whether `name` is a hashed name (one the manifest maps to).
-    pub fn is_hashed_name(&self, name: &str) -> bool {
-        self.paths.values().any(|v| v == name)
-    }
 }
 
 /// The first 12 hex digits of the MD5 of `content`, as Django's `file_hash`.
