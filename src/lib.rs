@@ -58,6 +58,8 @@ pub mod middleware;
 #[cfg(feature = "runtime")]
 pub mod migrations;
 #[cfg(feature = "runtime")]
+pub mod paginator;
+#[cfg(feature = "runtime")]
 pub mod site;
 #[cfg(feature = "runtime")]
 pub mod template;
@@ -65,6 +67,8 @@ pub mod template;
 pub mod test;
 #[cfg(feature = "runtime")]
 pub mod urls;
+#[cfg(feature = "runtime")]
+pub mod views;
 
 #[cfg(feature = "runtime")]
 pub use apps::{App, Project};

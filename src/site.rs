@@ -27,6 +27,7 @@ struct Inner {
     templates: Templates,
     static_dirs: Vec<StaticDir>,
     apps: Vec<String>,
+    models: Vec<crate::db::ModelState>,
     middleware: Option<crate::apps::MiddlewareFn>,
     layers: Vec<crate::apps::LayerFn>,
     context_processors: Vec<crate::apps::ContextProcessor>,
@@ -100,6 +101,11 @@ impl Site {
                 .iter()
                 .map(|a| a.label().to_string())
                 .collect(),
+            models: project
+                .apps()
+                .iter()
+                .flat_map(|a| a.models().iter().cloned())
+                .collect(),
             middleware: project.middleware_fn(),
             layers: project
                 .apps()
@@ -123,6 +129,11 @@ impl Site {
     /// Whether an app with this label is installed.
     pub fn has_app(&self, label: &str) -> bool {
         self.0.apps.iter().any(|a| a == label)
+    }
+
+    /// The installed model whose table is `table`.
+    pub fn model_by_table(&self, table: &str) -> Option<&crate::db::ModelState> {
+        self.0.models.iter().find(|m| m.table == table)
     }
 
     /// The installed apps' middleware, in `INSTALLED_APPS` order.

@@ -1,0 +1,401 @@
+//! Generic views through the request pipeline: the Django tutorial's polls views written as
+//! functions (part 3) and as `ListView`/`DetailView` (part 4) render the same HTML from the
+//! same templates; pagination, default template and context names, 404s, 405s, and the
+//! template and redirect views.
+
+use axum::response::Response;
+use roan::test::Client;
+use roan::urls::{Urls, include, path};
+use roan::views::{DetailView, ListView, RedirectView, TemplateView};
+use roan::{Db, HttpRequest, Path, render};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::path::PathBuf;
+
+mod question {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "polls_question")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(200))")]
+        pub question_text: String,
+        pub pub_date: DateTime,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+mod choice {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "polls_choice")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub question_id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(200))")]
+        pub choice_text: String,
+        pub votes: i32,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+const INDEX: &str = r#"{% if latest_question_list %}<ul>
+{% for question in latest_question_list %}<li><a href="{{ url('polls:detail', pk=question.id) }}">{{ question.question_text }}</a></li>
+{% endfor %}</ul>{% else %}<p>No polls are available.</p>{% endif %}"#;
+
+const DETAIL: &str = r#"<h1>{{ question.question_text }}</h1>
+<ul>{% for choice in choices %}<li>{{ choice.choice_text }}</li>{% endfor %}</ul>
+<p>{{ object.pub_date }}</p>"#;
+
+const RESULTS: &str = r#"<h1>{{ question.question_text }}</h1>
+<ul>{% for choice in choices %}<li>{{ choice.choice_text }} -- {{ choice.votes }} vote{{ choice.votes|pluralize }}</li>{% endfor %}</ul>"#;
+
+const QUESTION_LIST: &str = r#"[{% for q in question_list %}{{ q.id }},{% endfor %}]
+[{% for q in object_list %}{{ q.id }},{% endfor %}]
+[{% for q in page_obj %}{{ q.id }},{% endfor %}]
+{% if is_paginated %}page {{ page_obj.number }} of {{ page_obj.paginator.num_pages }} ({{ paginator.count }} in all){% if page_obj.has_next %} next={{ page_obj.next_page_number }}{% endif %}{% if page_obj.has_previous %} previous={{ page_obj.previous_page_number }}{% endif %}{% endif %}"#;
+
+fn project_dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("views-{name}-{}", std::process::id()));
+    let t = d.join("templates/polls");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(
+        d.join("settings.toml"),
+        "SECRET_KEY = \"views-test-secret\"\nDEBUG = true\n",
+    )
+    .unwrap();
+    for (file, text) in [
+        ("index.html", INDEX),
+        ("detail.html", DETAIL),
+        ("results.html", RESULTS),
+        ("question_list.html", QUESTION_LIST),
+        (
+            "question_detail.html",
+            "{{ question.id }}:{{ object.question_text }}",
+        ),
+        ("about.html", "{{ title }} #{{ section }}"),
+    ] {
+        std::fs::write(t.join(file), text).unwrap();
+    }
+    d
+}
+
+// Part 3: function views.
+
+async fn index(request: HttpRequest, Db(db): Db) -> roan::Result<Response> {
+    let latest_question_list = question::Entity::find()
+        .order_by_desc(question::Column::PubDate)
+        .limit(5)
+        .all(&db)
+        .await?;
+    render(
+        &request,
+        "polls/index.html",
+        roan::context! { latest_question_list },
+    )
+}
+
+async fn choices_of(db: &impl ConnectionTrait, question: i32) -> roan::Result<Vec<choice::Model>> {
+    Ok(choice::Entity::find()
+        .filter(choice::Column::QuestionId.eq(question))
+        .order_by_asc(choice::Column::Id)
+        .all(db)
+        .await?)
+}
+
+async fn detail_with(
+    request: HttpRequest,
+    db: sea_orm::DatabaseConnection,
+    id: i32,
+    template: &str,
+) -> roan::Result<Response> {
+    let question = roan::get_object_or_404::<question::Entity>(&db, id).await?;
+    let choices = choices_of(&db, id).await?;
+    let object = question.clone();
+    render(
+        &request,
+        template,
+        roan::context! { question, object, choices },
+    )
+}
+
+async fn detail(request: HttpRequest, Db(db): Db, Path(id): Path<i32>) -> roan::Result<Response> {
+    detail_with(request, db, id, "polls/detail.html").await
+}
+
+async fn results(request: HttpRequest, Db(db): Db, Path(id): Path<i32>) -> roan::Result<Response> {
+    detail_with(request, db, id, "polls/results.html").await
+}
+
+// Part 4: the same pages as generic views.
+
+fn latest() -> ListView<question::Entity> {
+    ListView::<question::Entity>::new()
+        .queryset(|_| {
+            question::Entity::find()
+                .order_by_desc(question::Column::PubDate)
+                .limit(5)
+        })
+        .template_name("polls/index.html")
+        .context_object_name("latest_question_list")
+}
+
+/// A DetailView that also lists the question's choices, as the tutorial's
+/// `question.choice_set.all` does.
+fn question_page(template: &str) -> DetailView<question::Entity> {
+    DetailView::<question::Entity>::new()
+        .template_name(template)
+        .get_context_data(|request, mut context| async move {
+            let id = context
+                .get("object")
+                .and_then(|o| o.get_attr("id").ok())
+                .and_then(|id| i32::try_from(id).ok())
+                .unwrap_or_default();
+            let db = request.db().await?;
+            context.insert("choices", choices_of(&db, id).await?);
+            Ok(context)
+        })
+}
+
+fn function_urls() -> Urls {
+    Urls::app(
+        "polls",
+        vec![
+            path("", index).name("index"),
+            path("<int:pk>/", detail).name("detail"),
+            path("<int:pk>/results/", results).name("results"),
+        ],
+    )
+}
+
+fn generic_urls() -> Urls {
+    Urls::app(
+        "polls",
+        vec![
+            path("", latest()).name("index"),
+            path("<int:pk>/", question_page("polls/detail.html")).name("detail"),
+            path("<int:pk>/results/", question_page("polls/results.html")).name("results"),
+        ],
+    )
+}
+
+fn extra_urls() -> Vec<roan::urls::Pattern> {
+    vec![
+        path("all/", ListView::<question::Entity>::new().ordering(["id"])),
+        path(
+            "pages/",
+            ListView::<question::Entity>::new()
+                .ordering(["-id"])
+                .paginate_by(3),
+        ),
+        path(
+            "none/",
+            ListView::<question::Entity>::new()
+                .queryset(|_| question::Entity::find().filter(question::Column::Id.lt(0)))
+                .allow_empty(false),
+        ),
+        path("q/<int:pk>/", DetailView::<question::Entity>::new()),
+        path(
+            "by-text/<str:slug>/",
+            DetailView::<question::Entity>::new().slug_field("question_text"),
+        ),
+        path(
+            "about/<str:section>/",
+            TemplateView::new("polls/about.html")
+                .extra_context(roan::context! { title => "About" }),
+        ),
+        path(
+            "old/<int:pk>/",
+            RedirectView::pattern_name("polls:detail").permanent(true),
+        ),
+        path(
+            "go/<int:pk>/",
+            RedirectView::to_url("/somewhere/%(pk)s/").query_string(true),
+        ),
+    ]
+}
+
+fn project(dir: &std::path::Path, generic: bool) -> roan::Project {
+    let app = roan::App::new("polls")
+        .model::<question::Entity>()
+        .model::<choice::Entity>();
+    roan::Project::new("views", dir).app(app).urls(move || {
+        let mut urls = vec![path(
+            "polls/",
+            include(if generic {
+                generic_urls()
+            } else {
+                function_urls()
+            }),
+        )];
+        urls.extend(extra_urls());
+        urls
+    })
+}
+
+async fn client_with_polls(dir: &std::path::Path, generic: bool) -> Client {
+    let client = Client::new(project(dir, generic)).await;
+    let db = client.site().db().await.unwrap();
+    let schema = sea_orm::Schema::new(db.get_database_backend());
+    db.execute(&schema.create_table_from_entity(question::Entity))
+        .await
+        .unwrap();
+    db.execute(&schema.create_table_from_entity(choice::Entity))
+        .await
+        .unwrap();
+    let day = |d: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    };
+    for i in 1..=7 {
+        question::ActiveModel {
+            id: Set(i),
+            question_text: Set(format!("Question {i}?")),
+            pub_date: Set(day(i as u32)),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    for (i, (q, text, votes)) in [(7, "Not much", 1), (7, "The sky", 2), (6, "Other", 0)]
+        .into_iter()
+        .enumerate()
+    {
+        choice::ActiveModel {
+            id: Set(i as i32 + 1),
+            question_id: Set(q),
+            choice_text: Set(text.into()),
+            votes: Set(votes),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    client
+}
+
+#[tokio::test]
+async fn generic_views_render_the_same_pages_as_the_function_views() {
+    let dir = project_dir("same");
+    let functions = client_with_polls(&dir, false).await;
+    let generic = client_with_polls(&dir, true).await;
+    for url in ["/polls/", "/polls/7/", "/polls/7/results/", "/polls/6/"] {
+        let a = functions.get(url).await;
+        let b = generic.get(url).await;
+        assert_eq!(a.status(), 200, "{url}: {}", a.text());
+        assert_eq!(b.status(), 200, "{url}: {}", b.text());
+        assert_eq!(a.text(), b.text(), "{url}");
+    }
+    let index = generic.get("/polls/").await;
+    index
+        .assert_contains(r#"<li><a href="/polls/7/">Question 7?</a></li>"#)
+        .assert_not_contains("Question 2?");
+    assert_eq!(index.template_name(), Some("polls/index.html"));
+    assert!(
+        index
+            .context()
+            .unwrap()
+            .get_attr("object_list")
+            .unwrap()
+            .len()
+            == Some(5)
+    );
+    generic
+        .get("/polls/7/results/")
+        .await
+        .assert_contains("<li>Not much -- 1 vote</li><li>The sky -- 2 votes</li>");
+
+    // A missing row is a 404 either way, with Django's message on the debug page.
+    let missing = generic.get("/polls/99/").await;
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .contains("No question found matching the query"),
+        "{}",
+        missing.text()
+    );
+    assert_eq!(functions.get("/polls/99/").await.status(), 404);
+}
+
+#[tokio::test]
+async fn list_and_detail_views_use_djangos_default_names_and_pages() {
+    let dir = project_dir("defaults");
+    let client = client_with_polls(&dir, true).await;
+
+    // polls/question_list.html with question_list and object_list; no pages.
+    let all = client.get("/all/").await;
+    assert_eq!(all.template_name(), Some("polls/question_list.html"));
+    all.assert_contains("[1,2,3,4,5,6,7,]\n[1,2,3,4,5,6,7,]\n[]");
+
+    let first = client.get("/pages/").await;
+    first.assert_contains("[7,6,5,]\n[7,6,5,]\n[7,6,5,]\npage 1 of 3 (7 in all) next=2");
+    client
+        .get("/pages/?page=2")
+        .await
+        .assert_contains("[4,3,2,]\n[4,3,2,]\n[4,3,2,]\npage 2 of 3 (7 in all) next=3 previous=1");
+    client
+        .get("/pages/?page=last")
+        .await
+        .assert_contains("[1,]\n[1,]\n[1,]\npage 3 of 3 (7 in all) previous=2");
+    for bad in ["/pages/?page=4", "/pages/?page=0", "/pages/?page=x"] {
+        assert_eq!(client.get(bad).await.status(), 404, "{bad}");
+    }
+    let past = client.get("/pages/?page=9").await;
+    assert!(
+        past.text()
+            .contains("Invalid page (9): That page contains no results"),
+        "{}",
+        past.text()
+    );
+    assert_eq!(client.get("/none/").await.status(), 404);
+
+    let one = client.get("/q/3/").await;
+    assert_eq!(one.template_name(), Some("polls/question_detail.html"));
+    one.assert_contains("3:Question 3?");
+    client
+        .get("/by-text/Question%204%3F/")
+        .await
+        .assert_contains("4:Question 4?");
+    assert_eq!(client.get("/by-text/nothing/").await.status(), 404);
+
+    // GET only, as Django's: a POST is a 405 that says what is allowed.
+    let post = client.post("/q/3/", &[]).await;
+    assert_eq!(post.status(), 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD, OPTIONS"));
+    let options = client
+        .request(axum::http::Method::OPTIONS, "/all/", None)
+        .await;
+    assert_eq!(options.status(), 200);
+    assert_eq!(options.header("allow"), Some("GET, HEAD, OPTIONS"));
+}
+
+#[tokio::test]
+async fn template_and_redirect_views() {
+    let dir = project_dir("template");
+    let client = client_with_polls(&dir, true).await;
+    client
+        .get("/about/history/")
+        .await
+        .assert_contains("About #history");
+
+    let old = client.get("/old/7/").await;
+    assert_eq!(old.status(), 301);
+    assert_eq!(old.header("location"), Some("/polls/7/"));
+    let go = client.get("/go/5/?from=mail").await;
+    assert_eq!(go.status(), 302);
+    assert_eq!(go.header("location"), Some("/somewhere/5/?from=mail"));
+}
