@@ -131,6 +131,11 @@ impl Site {
         self.0.apps.iter().any(|a| a == label)
     }
 
+    /// Every installed app's models, in `INSTALLED_APPS` order.
+    pub fn models(&self) -> &[crate::db::ModelState] {
+        &self.0.models
+    }
+
     /// The installed model whose table is `table`.
     pub fn model_by_table(&self, table: &str) -> Option<&crate::db::ModelState> {
         self.0.models.iter().find(|m| m.table == table)

@@ -399,3 +399,347 @@ async fn template_and_redirect_views() {
     assert_eq!(go.status(), 302);
     assert_eq!(go.header("location"), Some("/somewhere/5/?from=mail"));
 }
+
+// The editing views, over a model with a foreign key and unique columns.
+
+mod author {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "books_author")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(50))")]
+        pub name: String,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+mod book {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "books_book")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(20))")]
+        pub title: String,
+        #[sea_orm(unique, column_type = "String(StringLen::N(50))")]
+        pub slug: String,
+        pub pages: i32,
+        pub published: bool,
+        #[sea_orm(column_type = "Text")]
+        pub notes: Option<String>,
+        pub author_id: i32,
+        #[sea_orm(belongs_to, from = "author_id", to = "id", on_delete = "Cascade")]
+        pub author: BelongsTo<super::author::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+static SENT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn contact_form() -> roan::forms::Form {
+    use roan::forms::{CharField, EmailField, Form};
+    Form::new()
+        .field("subject", CharField::new().max_length(30))
+        .field("sender", EmailField::new())
+}
+
+fn book_form() -> roan::forms::ModelForm {
+    roan::forms::ModelForm::of::<book::Entity>()
+        .fields(["title", "slug", "author", "pages", "published", "notes"])
+        .label("pages", "Number of pages")
+        .choice_label("author", |row| {
+            row["name"].as_str().unwrap_or("?").to_string()
+        })
+}
+
+fn edit_project(dir: &std::path::Path) -> roan::Project {
+    use roan::views::{CreateView, DeleteView, FormView, UpdateView};
+    let app = roan::App::new("books")
+        .model::<author::Entity>()
+        .model::<book::Entity>();
+    roan::Project::new("editing", dir).app(app).urls(|| {
+        vec![
+            path(
+                "contact/",
+                FormView::new(contact_form)
+                    .template_name("contact.html")
+                    .success_url("/thanks/")
+                    .form_valid(|_, form| async move {
+                        let sender = form.cleaned_data()["sender"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string();
+                        SENT.lock().unwrap().push(sender);
+                        Ok(())
+                    }),
+            ),
+            path(
+                "books/add/",
+                CreateView::<book::Entity>::new()
+                    .form(book_form)
+                    .success_url("/books/{id}/"),
+            ),
+            path(
+                "books/quick/",
+                CreateView::<book::Entity>::new()
+                    .fields(["title", "slug", "author", "pages"])
+                    .before_save(|_, mut row| async move {
+                        row.insert("published".into(), serde_json::Value::Bool(true));
+                        Ok(row)
+                    })
+                    .success_url("books:edit"),
+            ),
+            path("books/careless/", CreateView::<book::Entity>::new()),
+            path(
+                "books/<int:pk>/edit/",
+                UpdateView::<book::Entity>::new()
+                    .form(book_form)
+                    .success_url("/books/{id}/"),
+            )
+            .name("books:edit"),
+            path(
+                "books/<int:pk>/delete/",
+                DeleteView::<book::Entity>::new().success_url("/books/"),
+            ),
+        ]
+    })
+}
+
+async fn editing_client(name: &str) -> Client {
+    let dir = project_dir(name);
+    let t = dir.join("templates");
+    std::fs::create_dir_all(t.join("books")).unwrap();
+    std::fs::write(
+        t.join("contact.html"),
+        "<form method=\"post\">{{ form }}</form>",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("books/book_form.html"),
+        "{% if object %}Editing {{ book.title }}{% endif %}<form method=\"post\">{{ form }}</form>",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("books/book_confirm_delete.html"),
+        "Delete “{{ book.title }}” ({{ object.pages }} pages)?",
+    )
+    .unwrap();
+    let client = Client::new(edit_project(&dir)).await;
+    let db = client.site().db().await.unwrap();
+    let schema = sea_orm::Schema::new(db.get_database_backend());
+    db.execute(&schema.create_table_from_entity(author::Entity))
+        .await
+        .unwrap();
+    db.execute(&schema.create_table_from_entity(book::Entity))
+        .await
+        .unwrap();
+    for (id, name) in [(1, "Ann Leckie"), (2, "Ted Chiang")] {
+        author::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    client
+}
+
+async fn book(client: &Client, id: i32) -> Option<book::Model> {
+    let db = client.site().db().await.unwrap();
+    book::Entity::find_by_id(id).one(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn create_and_update_views_validate_save_and_redirect() {
+    let client = editing_client("create").await;
+
+    // GET: the empty form, with Django's widgets and the foreign key as a select.
+    let page = client.get("/books/add/").await;
+    page.assert_contains(
+        r#"<input type="text" name="title" id="id_title" required maxlength="20">"#,
+    )
+    .assert_contains(r#"<option value="" selected>---------</option>"#)
+    .assert_contains(r#"<option value="2">Ted Chiang</option>"#)
+    .assert_contains(r#"<label for="id_pages">Number of pages:</label>"#)
+    .assert_contains(r#"<textarea name="notes""#)
+    .assert_contains(r#"<input type="checkbox" name="published" id="id_published">"#);
+    assert_eq!(page.template_name(), Some("books/book_form.html"));
+
+    // An invalid POST: shown again (200) with the messages and the input kept.
+    let bad = client
+        .post(
+            "/books/add/",
+            &[
+                ("title", "A title far too long for it"),
+                ("slug", "ancillary"),
+                ("author", "9"),
+                ("pages", "many"),
+            ],
+        )
+        .await;
+    bad.assert_contains("Ensure this value has at most 20 characters (it has 27).")
+        .assert_contains("Select a valid choice. That choice is not one of the available choices.")
+        .assert_contains("Enter a whole number.")
+        .assert_contains(r#"value="ancillary""#);
+    assert_eq!(book(&client, 1).await, None, "nothing was saved");
+
+    // A valid POST saves and redirects to the success URL with the new id.
+    let ok = client
+        .post(
+            "/books/add/",
+            &[
+                ("title", "Ancillary Justice"),
+                ("slug", "ancillary"),
+                ("author", "1"),
+                ("pages", "386"),
+                ("published", "on"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    ok.assert_redirects("/books/1/");
+    let saved = book(&client, 1).await.expect("saved");
+    assert_eq!(
+        (
+            saved.title.as_str(),
+            saved.author_id,
+            saved.pages,
+            saved.published,
+            saved.notes
+        ),
+        ("Ancillary Justice", 1, 386, true, None)
+    );
+
+    // The slug is unique: Django's message on the field.
+    let again = client
+        .post(
+            "/books/add/",
+            &[
+                ("title", "Another"),
+                ("slug", "ancillary"),
+                ("author", "2"),
+                ("pages", "1"),
+            ],
+        )
+        .await;
+    again.assert_contains("Book with this Slug already exists.");
+
+    // The update form is filled from the row; the row's own slug is not a duplicate.
+    let edit = client.get("/books/1/edit/").await;
+    edit.assert_contains("Editing Ancillary Justice")
+        .assert_contains(r#"value="Ancillary Justice""#)
+        .assert_contains(r#"<option value="1" selected>Ann Leckie</option>"#)
+        .assert_contains(r#"checked"#);
+    client
+        .post(
+            "/books/1/edit/",
+            &[
+                ("title", "Ancillary Sword"),
+                ("slug", "ancillary"),
+                ("author", "2"),
+                ("pages", "356"),
+            ],
+        )
+        .await
+        .assert_redirects("/books/1/");
+    let updated = book(&client, 1).await.unwrap();
+    assert_eq!(
+        (updated.title.as_str(), updated.author_id, updated.published),
+        ("Ancillary Sword", 2, false),
+        "an unticked checkbox is false"
+    );
+    assert_eq!(client.get("/books/7/edit/").await.status(), 404);
+
+    // before_save changes the row; a route name as success_url is reversed with the pk.
+    client
+        .post(
+            "/books/quick/",
+            &[
+                ("title", "Exhalation"),
+                ("slug", "exhalation"),
+                ("author", "2"),
+                ("pages", "350"),
+            ],
+        )
+        .await
+        .assert_redirects("/books/2/edit/");
+    assert!(book(&client, 2).await.unwrap().published);
+
+    // A CreateView without fields is refused with Django's message.
+    let careless = client.get("/books/careless/").await;
+    assert_eq!(careless.status(), 500);
+    assert!(
+        careless
+            .text()
+            .contains("Using ModelFormMixin (base class of CreateView) without the &#x27;fields&#x27; attribute is prohibited"),
+        "{}",
+        careless.text()
+    );
+}
+
+#[tokio::test]
+async fn delete_view_confirms_then_deletes() {
+    let client = editing_client("delete").await;
+    client
+        .post(
+            "/books/add/",
+            &[
+                ("title", "Stories"),
+                ("slug", "stories"),
+                ("author", "2"),
+                ("pages", "281"),
+            ],
+        )
+        .await
+        .assert_redirects("/books/1/");
+    let confirm = client.get("/books/1/delete/").await;
+    confirm.assert_contains("Delete “Stories” (281 pages)?");
+    assert_eq!(
+        confirm.template_name(),
+        Some("books/book_confirm_delete.html")
+    );
+    assert!(book(&client, 1).await.is_some(), "GET deletes nothing");
+    client
+        .post("/books/1/delete/", &[])
+        .await
+        .assert_redirects("/books/");
+    assert_eq!(book(&client, 1).await, None);
+    assert_eq!(client.post("/books/1/delete/", &[]).await.status(), 404);
+    let put = client
+        .request(axum::http::Method::PUT, "/books/1/delete/", None)
+        .await;
+    assert_eq!(put.status(), 405);
+    assert_eq!(put.header("allow"), Some("GET, POST, HEAD, OPTIONS"));
+}
+
+#[tokio::test]
+async fn form_view_runs_form_valid_then_redirects() {
+    let client = editing_client("formview").await;
+    client
+        .get("/contact/")
+        .await
+        .assert_contains(r#"<input type="email" name="sender""#);
+    client
+        .post("/contact/", &[("subject", "Hi"), ("sender", "nope")])
+        .await
+        .assert_contains("Enter a valid email address.")
+        .assert_contains(r#"value="Hi""#);
+    client
+        .post(
+            "/contact/",
+            &[("subject", "Hi"), ("sender", "ann@example.com")],
+        )
+        .await
+        .assert_redirects("/thanks/");
+    assert_eq!(*SENT.lock().unwrap(), vec!["ann@example.com".to_string()]);
+}

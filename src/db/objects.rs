@@ -200,6 +200,57 @@ pub fn convert(field: &Field, raw: &str) -> Result<Option<Value>, String> {
     Ok(Some(v))
 }
 
+/// A cleaned form value (JSON, as `roan::forms` gives it) as a typed SQL value for a field;
+/// `Ok(None)` is NULL. An empty string is NULL for a nullable non-text column.
+pub fn value_of(field: &Field, value: &Json) -> Result<Option<Value>, String> {
+    Ok(Some(match (field.field_type, value) {
+        (_, Json::Null) => return Ok(None),
+        (FieldType::String | FieldType::Text, Json::String(s)) => {
+            if s.is_empty() && field.null {
+                return Ok(None);
+            }
+            Value::String(Some(s.clone()))
+        }
+        (FieldType::Boolean, Json::Bool(b)) => Value::Bool(Some(*b)),
+        (FieldType::SmallInteger | FieldType::Integer | FieldType::BigInteger, Json::Number(n)) => {
+            Value::BigInt(Some(n.as_i64().ok_or("Enter a whole number.")?))
+        }
+        (FieldType::Float | FieldType::Double | FieldType::Decimal, Json::Number(n)) => {
+            Value::Double(Some(n.as_f64().ok_or("Enter a number.")?))
+        }
+        (FieldType::Json, other) => Value::Json(Some(Box::new(other.clone()))),
+        (_, Json::String(s)) => return convert(field, s),
+        (_, Json::Bool(b)) => return convert(field, &b.to_string()),
+        (_, Json::Number(n)) => return convert(field, &n.to_string()),
+        (_, other) => return Err(format!("{other} cannot be stored in {}", field.name)),
+    }))
+}
+
+/// Whether a row has these values (`column = value`, all of them), other than the row whose
+/// primary key is `except_pk`: the check behind unique fields.
+pub async fn exists(
+    db: &impl ConnectionTrait,
+    model: &ModelState,
+    values: &[(String, Value)],
+    except_pk: Option<&str>,
+) -> Result<bool, ObjectError> {
+    let mut q = Query::select();
+    q.from(Alias::new(&model.table))
+        .expr_as(Func::count(Expr::col(Asterisk)), Alias::new("n"));
+    for (name, value) in values {
+        q.and_where(col(&field(model, name)?.name).eq(value.clone()));
+    }
+    if let Some(pk_value) = except_pk {
+        q.and_where(pk_condition(model, pk_value)?.not());
+    }
+    let n = db
+        .query_one(&q)
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    Ok(n > 0)
+}
+
 fn parse_datetime(text: &str) -> Option<chrono::NaiveDateTime> {
     [
         "%Y-%m-%d %H:%M:%S",
@@ -500,6 +551,19 @@ pub async fn create(
     data: &HashMap<String, String>,
 ) -> Result<Row, ObjectError> {
     let values = clean(model, data, true).map_err(ObjectError::Invalid)?;
+    let given_pk = pk(model).and_then(|f| data.get(&f.name).cloned());
+    insert(db, model, values, given_pk).await
+}
+
+/// Inserts a row of typed values (column, value; `None` is NULL); returns it as stored.
+/// `given_pk` is the primary key as text when it is not filled by the database (MySQL cannot
+/// return it otherwise).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    model: &ModelState,
+    values: Vec<(String, Option<Value>)>,
+    given_pk: Option<String>,
+) -> Result<Row, ObjectError> {
     let mut q = Query::insert();
     q.into_table(Alias::new(&model.table));
     q.columns(values.iter().map(|(n, _)| Alias::new(n)));
@@ -521,7 +585,7 @@ pub async fn create(
         let result = db.execute(&q).await?;
         match pk_field {
             Some(f) if f.auto_increment => Some(result.last_insert_id().to_string()),
-            Some(f) => data.get(&f.name).cloned(),
+            Some(_) => given_pk,
             None => None,
         }
     } else {
@@ -558,6 +622,17 @@ pub async fn update(
     data: &HashMap<String, String>,
 ) -> Result<Option<Row>, ObjectError> {
     let values = clean(model, data, false).map_err(ObjectError::Invalid)?;
+    update_values(db, model, pk_value, values).await
+}
+
+/// Sets typed values (column, value; `None` is NULL) on the row with this primary key; returns
+/// the row as stored (`None` when there is no such row).
+pub async fn update_values(
+    db: &impl ConnectionTrait,
+    model: &ModelState,
+    pk_value: &str,
+    values: Vec<(String, Option<Value>)>,
+) -> Result<Option<Row>, ObjectError> {
     let values: Vec<(String, Option<Value>)> = values
         .into_iter()
         .filter(|(n, _)| !model.field(n).is_some_and(|f| f.primary_key))

@@ -29,6 +29,7 @@
 mod data;
 mod fields;
 mod form;
+mod model;
 mod render;
 mod widgets;
 
@@ -41,6 +42,8 @@ pub use fields::{
     is_email, is_url,
 };
 pub use form::{Cleaning, Errors, Form, NON_FIELD_ERRORS};
+pub(crate) use model::object_error;
+pub use model::{ModelChoiceField, ModelForm};
 pub(crate) use render::html_of;
 pub use render::{BoundField, ErrorList, FormView, pretty_name};
 pub use widgets::Widget;

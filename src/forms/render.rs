@@ -155,7 +155,11 @@ impl BoundField {
             .into_iter()
             .enumerate()
             .map(|(i, (value, label))| OptionContext {
+                // As Django's `format_value`: no value selects the "" choice (`---------`).
                 selected: values.contains(&value)
+                    || (value.is_empty()
+                        && !widget.allows_multiple()
+                        && values.iter().all(String::is_empty))
                     || (widget == Widget::NullBooleanSelect
                         && value == "unknown"
                         && !values.iter().any(|v| v == "true" || v == "false")),

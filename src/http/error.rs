@@ -77,6 +77,15 @@ impl From<std::io::Error> for Error {
     }
 }
 
+impl From<crate::db::objects::ObjectError> for Error {
+    fn from(e: crate::db::objects::ObjectError) -> Error {
+        match e {
+            crate::db::objects::ObjectError::Db(e) => Error::Database(e),
+            other => Error::Other(Box::new(other)),
+        }
+    }
+}
+
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Error {
         Error::other(e)

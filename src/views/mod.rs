@@ -1,5 +1,6 @@
 //! Generic views, as Django's `django.views.generic`: [`TemplateView`], [`RedirectView`],
-//! [`ListView`] and [`DetailView`], with Django's names, template names and context variables.
+//! [`ListView`], [`DetailView`], [`FormView`], [`CreateView`], [`UpdateView`] and
+//! [`DeleteView`], with Django's names, template names and context variables.
 //!
 //! Each is a builder that is also an axum handler, so it goes straight into `path()`:
 //!
@@ -29,15 +30,17 @@
 //! }
 //! ```
 //!
-//! They answer GET and HEAD (and OPTIONS with the `Allow` header); another method gets
-//! Django's 405 with `Allow`.
+//! The display views answer GET and HEAD, the editing views GET and POST too (and OPTIONS
+//! with the `Allow` header); another method gets Django's 405 with `Allow`.
 
 mod base;
 mod detail;
+mod edit;
 mod list;
 
 pub use base::{Context, RedirectView, TemplateView};
 pub use detail::DetailView;
+pub use edit::{CreateView, DeleteView, FormView, UpdateView};
 pub use list::ListView;
 
 #[doc(hidden)]
