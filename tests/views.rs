@@ -157,11 +157,7 @@ fn question_page(template: &str) -> DetailView<question::Entity> {
     DetailView::<question::Entity>::new()
         .template_name(template)
         .get_context_data(|request, mut context| async move {
-            let id = context
-                .get("object")
-                .and_then(|o| o.get_attr("id").ok())
-                .and_then(|id| i32::try_from(id).ok())
-                .unwrap_or_default();
+            let id: i32 = context.get_as("object.id").unwrap_or_default();
             let db = request.db().await?;
             context.insert("choices", choices_of(&db, id).await?);
             Ok(context)

@@ -48,6 +48,23 @@ impl Context {
         self.0.get(name)
     }
 
+    /// A value by dotted path (`"object.id"`), as a Rust type.
+    ///
+    /// ```
+    /// let mut context = roan::views::Context::new();
+    /// context.insert("object", serde_json::json!({ "id": 7, "title": "Hi" }));
+    /// assert_eq!(context.get_as::<i32>("object.id"), Some(7));
+    /// assert_eq!(context.get_as::<i32>("object.nothing"), None);
+    /// ```
+    pub fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> Option<T> {
+        let mut parts = path.split('.');
+        let mut value = self.0.get(parts.next()?)?.clone();
+        for part in parts {
+            value = value.get_attr(part).ok().filter(|v| !v.is_undefined())?;
+        }
+        serde_json::from_value(serde_json::to_value(&value).ok()?).ok()
+    }
+
     /// Adds every entry of `other` (a `roan::context!`, a map, a struct), replacing names
     /// already there; a value that is not a map adds nothing.
     pub fn extend(&mut self, other: &Value) {
