@@ -82,5 +82,8 @@ pub use http::{
 };
 #[cfg(feature = "runtime")]
 pub use management::manage;
+/// `#[derive(roan::Form)]`: a struct that declares a form (see [`forms`]).
+#[cfg(feature = "runtime")]
+pub use roan_macros::Form;
 #[cfg(feature = "runtime")]
 pub use site::Site;

@@ -314,3 +314,87 @@ fn forms_work_outside_a_site() {
     let same = form.bind(FormData::from_urlencoded(b"order-quantity=2"));
     assert!(same.is_valid() && !same.has_changed());
 }
+
+/// A form declared as a struct: fields picked from the types, tuned by `#[form(...)]`, and the
+/// cleaned data read back into the struct.
+#[derive(roan::Form, serde::Deserialize, Debug, PartialEq)]
+struct Contact {
+    #[form(max_length = 20, help_text = "A short line.")]
+    subject: String,
+    #[form(widget = Textarea)]
+    message: String,
+    #[form(email)]
+    sender: String,
+    cc_myself: bool,
+    #[form(choices = [("news", "News"), ("tips", "Tips")], required = false)]
+    topics: Vec<String>,
+    #[form(choices = [(1, "Low"), (2, "High")], initial = 1)]
+    priority: i64,
+    age: Option<u8>,
+    nickname: Option<String>,
+    #[form(label = "Day of visit")]
+    day: Option<chrono::NaiveDate>,
+}
+
+#[test]
+fn a_derived_form_picks_fields_from_types_and_reads_back_into_the_struct() {
+    use roan::forms::FormData;
+    let unbound = Contact::form();
+    let html = unbound.as_div().unwrap();
+    for piece in [
+        r#"<input type="text" name="subject" id="id_subject" required maxlength="20" aria-describedby="id_subject_helptext">"#,
+        r#"<textarea name="message""#,
+        r#"<input type="email" name="sender""#,
+        r#"<input type="checkbox" name="cc_myself" id="id_cc_myself">"#,
+        r#"<select name="topics" id="id_topics" multiple>"#,
+        r#"<option value="1" selected>Low</option>"#,
+        r#"<input type="number" name="age" id="id_age" min="0" max="255">"#,
+        r#"<label for="id_day">Day of visit:</label>"#,
+    ] {
+        assert!(html.contains(piece), "{piece} not in\n{html}");
+    }
+
+    let bad = Contact::form().bind(FormData::from_urlencoded(
+        b"subject=Hello&message=&sender=nope&priority=3&age=300",
+    ));
+    assert!(!bad.is_valid());
+    let errors = bad.errors();
+    assert_eq!(errors.get("message").unwrap(), ["This field is required."]);
+    assert_eq!(
+        errors.get("sender").unwrap(),
+        ["Enter a valid email address."]
+    );
+    assert_eq!(
+        errors.get("priority").unwrap(),
+        ["Select a valid choice. 3 is not one of the available choices."]
+    );
+    assert_eq!(
+        errors.get("age").unwrap(),
+        ["Ensure this value is less than or equal to 255."]
+    );
+    assert!(
+        errors.get("cc_myself").is_none(),
+        "an unticked bool is fine"
+    );
+
+    let good = Contact::form().bind(FormData::from_urlencoded(
+        b"subject=Hello&message=Hi+there&sender=ann%40example.com&cc_myself=on\
+          &topics=news&topics=tips&priority=2&age=&nickname=&day=2026-12-01",
+    ));
+    assert!(good.is_valid(), "{:?}", good.errors());
+    let contact: Contact = good.cleaned().unwrap();
+    assert_eq!(
+        contact,
+        Contact {
+            subject: "Hello".into(),
+            message: "Hi there".into(),
+            sender: "ann@example.com".into(),
+            cc_myself: true,
+            topics: vec!["news".into(), "tips".into()],
+            priority: 2,
+            age: None,
+            nickname: None,
+            day: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        }
+    );
+}

@@ -19,6 +19,58 @@
 //! assert!(html.contains(r#"value="Hello""#), "the user's input is kept");
 //! ```
 //!
+//! # Declaring a form as a struct
+//!
+//! `#[derive(roan::Form)]` reads a form from a struct, as Django reads one from a class: each
+//! field is a form field picked from its Rust type, and `#[form(...)]` tunes it. With
+//! `serde::Deserialize` too, `form.cleaned::<T>()` gives the struct back.
+//!
+//! ```
+//! #[derive(roan::Form, serde::Deserialize)]
+//! struct Contact {
+//!     #[form(max_length = 100)]
+//!     subject: String,
+//!     #[form(widget = Textarea)]
+//!     message: String,
+//!     #[form(email)]
+//!     sender: String,
+//!     cc_myself: bool,
+//! }
+//!
+//! let form = Contact::form().bind(roan::forms::FormData::from_urlencoded(
+//!     b"subject=Hi&message=Hello&sender=ann%40example.com",
+//! ));
+//! let contact: Contact = form.cleaned().unwrap();
+//! assert_eq!((contact.sender.as_str(), contact.cc_myself), ("ann@example.com", false));
+//! ```
+//!
+//! | type | field |
+//! | --- | --- |
+//! | `String` | `CharField` (`#[form(email)]`, `url`, `slug`, `regex = "..."` for the others) |
+//! | `i8` … `u64` | `IntegerField`, bounded to the type |
+//! | `f32`, `f64`, `Decimal` | `FloatField`, `DecimalField` |
+//! | `bool` | `BooleanField`, not required (`#[form(required)]`: must be ticked) |
+//! | `Option<bool>` | `NullBooleanField` |
+//! | `NaiveDate`, `NaiveTime`, `NaiveDateTime` | `DateField`, `TimeField`, `DateTimeField` |
+//! | `Uuid`, `serde_json::Value` | `UUIDField`, `JSONField` |
+//! | any, with `choices = [(value, label), ...]` | `ChoiceField` (typed for integers); a `Vec` is a `MultipleChoiceField` |
+//! | `Option<T>` | the field of `T`, not required; empty is `None` |
+//!
+//! Every option of the field's builder is an attribute: `max_length`, `min_length`,
+//! `min_value`, `max_value`, `step_size`, `max_digits`, `decimal_places`, `label`,
+//! `help_text`, `initial`, `input_formats`, `strip`, `widget = Textarea`, `required`,
+//! `disabled`, `error_message("code", "text")`; `field = expr` gives the field outright, and
+//! `skip` leaves a struct field out. `#[form(prefix = "p")]` on the struct sets the prefix. An
+//! unknown option is a compile error:
+//!
+//! ```compile_fail
+//! #[derive(roan::Form)]
+//! struct Bad {
+//!     #[form(maxlength = 10)] // not Django's name: max_length
+//!     title: String,
+//! }
+//! ```
+//!
 //! In a template, `{{ form }}` (or `form.as_div`, `form.as_p`, `form.as_table`, `form.as_ul`)
 //! renders every field with its label, help text and errors; `{{ form.subject }}`,
 //! `{{ form.subject.label_tag }}` and `{{ form.subject.errors }}` render the pieces, and
@@ -47,3 +99,15 @@ pub use model::{ModelChoiceField, ModelForm};
 pub(crate) use render::html_of;
 pub use render::{BoundField, ErrorList, FormView, pretty_name};
 pub use widgets::Widget;
+
+/// A struct that declares a form, as `#[derive(roan::Form)]` writes: `T::form()` builds it.
+pub trait DeclaredForm {
+    /// The unbound form.
+    fn form() -> Form;
+}
+
+/// What the derive's expansion names; not an API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json::Value as Json;
+}
