@@ -506,8 +506,52 @@ fn edit_project(dir: &std::path::Path) -> roan::Project {
                 "books/<int:pk>/delete/",
                 DeleteView::<book::Entity>::new().success_url("/books/"),
             ),
+            path(
+                "authors/<int:pk>/books/",
+                axum::routing::get(author_books).post(author_books_post),
+            ),
         ]
     })
+}
+
+fn books_of(author: i32) -> roan::forms::ModelFormSet {
+    roan::forms::ModelFormSet::new(book_form)
+        .inline("author_id", author)
+        .extra(1)
+        .can_delete(true)
+}
+
+async fn author_books(request: HttpRequest, Path(pk): Path<i32>) -> roan::Result<Response> {
+    let formset = books_of(pk).load_for(&request).await?;
+    render(
+        &request,
+        "books/author_books.html",
+        roan::context! { formset },
+    )
+}
+
+async fn author_books_post(
+    request: HttpRequest,
+    Path(pk): Path<i32>,
+    data: roan::forms::FormData,
+) -> roan::Result<Response> {
+    let db = request.db().await?;
+    let mut formset = books_of(pk).bind(data).load_for(&request).await?;
+    if formset.is_valid(&db).await? {
+        let saved = formset.save(&db).await?;
+        let summary = format!(
+            "/done/?created={}&updated={}&deleted={}",
+            saved.created.len(),
+            saved.updated.len(),
+            saved.deleted.len()
+        );
+        return roan::redirect(&request, summary.as_str());
+    }
+    render(
+        &request,
+        "books/author_books.html",
+        roan::context! { formset },
+    )
 }
 
 async fn editing_client(name: &str) -> Client {
@@ -522,6 +566,11 @@ async fn editing_client(name: &str) -> Client {
     std::fs::write(
         t.join("books/book_form.html"),
         "{% if object %}Editing {{ book.title }}{% endif %}<form method=\"post\">{{ form }}</form>",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("books/author_books.html"),
+        "{{ formset.non_form_errors }}<form method=\"post\">{{ formset }}</form>",
     )
     .unwrap();
     std::fs::write(
@@ -738,4 +787,131 @@ async fn form_view_runs_form_valid_then_redirects() {
         .await
         .assert_redirects("/thanks/");
     assert_eq!(*SENT.lock().unwrap(), vec!["ann@example.com".to_string()]);
+}
+
+#[tokio::test]
+async fn an_inline_formset_creates_updates_and_deletes_an_authors_books() {
+    let client = editing_client("inline").await;
+    let page = client.get("/authors/1/books/").await;
+    page.assert_contains(
+        r#"<input type="hidden" name="form-TOTAL_FORMS" value="1" id="id_form-TOTAL_FORMS">"#,
+    )
+    .assert_contains(r#"<input type="hidden" name="form-INITIAL_FORMS" value="0""#)
+    .assert_contains(r#"name="form-0-title""#)
+    .assert_contains(r#"name="form-0-DELETE""#)
+    .assert_not_contains(r#"name="form-0-author""#);
+
+    // One new book; the second (extra) form left empty is skipped.
+    let created = client
+        .post(
+            "/authors/1/books/",
+            &[
+                ("form-TOTAL_FORMS", "2"),
+                ("form-INITIAL_FORMS", "0"),
+                ("form-0-title", "Ancillary Justice"),
+                ("form-0-slug", "ancillary"),
+                ("form-0-pages", "386"),
+                ("form-1-title", ""),
+                ("form-1-slug", ""),
+                ("form-1-pages", ""),
+            ],
+        )
+        .await;
+    created.assert_redirects("/done/?created=1&updated=0&deleted=0");
+    let first = book(&client, 1).await.unwrap();
+    assert_eq!(
+        (first.title.as_str(), first.author_id),
+        ("Ancillary Justice", 1)
+    );
+
+    // The row's form carries its key; a new form with the same slug is refused, and nothing
+    // is saved.
+    client
+        .get("/authors/1/books/")
+        .await
+        .assert_contains(r#"<input type="hidden" name="form-0-id" value="1" id="id_form-0-id">"#)
+        .assert_contains(r#"value="Ancillary Justice""#)
+        .assert_contains(r#"name="form-INITIAL_FORMS" value="1""#);
+    let duplicate = client
+        .post(
+            "/authors/1/books/",
+            &[
+                ("form-TOTAL_FORMS", "2"),
+                ("form-INITIAL_FORMS", "1"),
+                ("form-0-id", "1"),
+                ("form-0-title", "Ancillary Sword"),
+                ("form-0-slug", "ancillary"),
+                ("form-0-pages", "356"),
+                ("form-1-title", "Copy"),
+                ("form-1-slug", "ancillary"),
+                ("form-1-pages", "1"),
+            ],
+        )
+        .await;
+    duplicate.assert_contains("Book with this Slug already exists.");
+    assert_eq!(book(&client, 1).await.unwrap().title, "Ancillary Justice");
+    assert_eq!(book(&client, 2).await, None);
+
+    // A forged key is an error, not another author's row.
+    client
+        .post(
+            "/authors/1/books/",
+            &[
+                ("form-TOTAL_FORMS", "1"),
+                ("form-INITIAL_FORMS", "1"),
+                ("form-0-id", "999"),
+                ("form-0-title", "X"),
+                ("form-0-slug", "x"),
+                ("form-0-pages", "1"),
+            ],
+        )
+        .await
+        .assert_contains("Select a valid choice. That choice is not one of the available choices.");
+
+    // Update the first, add one, then delete the first.
+    client
+        .post(
+            "/authors/1/books/",
+            &[
+                ("form-TOTAL_FORMS", "2"),
+                ("form-INITIAL_FORMS", "1"),
+                ("form-0-id", "1"),
+                ("form-0-title", "Ancillary Sword"),
+                ("form-0-slug", "ancillary"),
+                ("form-0-pages", "356"),
+                ("form-1-title", "Provenance"),
+                ("form-1-slug", "provenance"),
+                ("form-1-pages", "400"),
+            ],
+        )
+        .await
+        .assert_redirects("/done/?created=1&updated=1&deleted=0");
+    assert_eq!(book(&client, 1).await.unwrap().title, "Ancillary Sword");
+    assert_eq!(book(&client, 2).await.unwrap().author_id, 1);
+    client
+        .post(
+            "/authors/1/books/",
+            &[
+                ("form-TOTAL_FORMS", "3"),
+                ("form-INITIAL_FORMS", "2"),
+                ("form-0-id", "1"),
+                ("form-0-title", "Ancillary Sword"),
+                ("form-0-slug", "ancillary"),
+                ("form-0-pages", "356"),
+                ("form-0-DELETE", "on"),
+                ("form-1-id", "2"),
+                ("form-1-title", "Provenance"),
+                ("form-1-slug", "provenance"),
+                ("form-1-pages", "400"),
+            ],
+        )
+        .await
+        .assert_redirects("/done/?created=0&updated=0&deleted=1");
+    assert_eq!(book(&client, 1).await, None);
+    assert!(book(&client, 2).await.is_some());
+    // Another author's page does not show these books.
+    client
+        .get("/authors/2/books/")
+        .await
+        .assert_not_contains("Provenance");
 }

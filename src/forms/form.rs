@@ -35,7 +35,7 @@ type FormCleaner = Arc<dyn Fn(&mut Cleaning<'_>) -> Result<(), ValidationError> 
 /// assert!(form.is_valid());
 /// assert_eq!(form.cleaned_data()["cc_myself"], false);
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Form {
     pub(crate) fields: Vec<(String, Arc<dyn FormField>)>,
     pub(crate) prefix: Option<String>,
@@ -44,6 +44,11 @@ pub struct Form {
     field_cleaners: Vec<(String, FieldCleaner)>,
     cleaners: Vec<FormCleaner>,
     outcome: OnceLock<Outcome>,
+    /// An unchanged submission is valid and has no errors (a formset's extra forms).
+    pub(crate) empty_permitted: bool,
+    /// Whether required widgets get the HTML `required` attribute (not in a formset, where
+    /// an empty extra form must still submit).
+    pub(crate) use_required_attribute: bool,
 }
 
 /// Errors by field name, in field order, then the non-field errors under `__all__`.
@@ -109,10 +114,51 @@ impl Cleaning<'_> {
     }
 }
 
+/// Whether a submitted value equals an initial one, as Django compares them: a text field's
+/// `"2"` is the initial number `2`.
+fn same_value(now: &Json, before: &Json) -> bool {
+    let text = |v: &Json| match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    now == before || (text(now).is_some() && text(now) == text(before))
+}
+
+impl Default for Form {
+    fn default() -> Form {
+        Form {
+            fields: Vec::new(),
+            prefix: None,
+            data: None,
+            initial: Map::new(),
+            field_cleaners: Vec::new(),
+            cleaners: Vec::new(),
+            outcome: OnceLock::new(),
+            empty_permitted: false,
+            use_required_attribute: true,
+        }
+    }
+}
+
 impl Form {
     /// A form without fields.
     pub fn new() -> Form {
         Form::default()
+    }
+
+    /// Django's `empty_permitted`: a submission that changes nothing is valid, with no errors.
+    pub fn empty_permitted(mut self, permitted: bool) -> Form {
+        self.empty_permitted = permitted;
+        self.outcome = OnceLock::new();
+        self
+    }
+
+    /// Django's `use_required_attribute`: `false` leaves the HTML `required` attribute off.
+    pub fn use_required_attribute(mut self, used: bool) -> Form {
+        self.use_required_attribute = used;
+        self
     }
 
     /// Adds a field under `name` (its order is the rendering order).
@@ -209,7 +255,7 @@ impl Form {
     /// form-wide hooks.
     fn full_clean(&self) -> Outcome {
         let mut out = Outcome::default();
-        if self.data.is_none() {
+        if self.data.is_none() || (self.empty_permitted && !self.has_changed()) {
             return out;
         }
         for (name, field) in &self.fields {
@@ -315,8 +361,10 @@ impl Form {
                 }
                 let now = field.to_value(&self.raw(name)).ok();
                 let before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);
-                now.as_ref() != Some(&before)
-                    && !(now.as_ref().is_some_and(|n| field.is_empty(n)) && field.is_empty(&before))
+                let unchanged = now.as_ref().is_some_and(|n| {
+                    same_value(n, &before) || (field.is_empty(n) && field.is_empty(&before))
+                });
+                !unchanged
             })
             .map(|(name, _)| name.clone())
             .collect()

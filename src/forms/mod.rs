@@ -81,7 +81,9 @@
 mod data;
 mod fields;
 mod form;
+mod formset;
 mod model;
+mod model_formset;
 mod render;
 mod widgets;
 
@@ -94,8 +96,10 @@ pub use fields::{
     is_email, is_url,
 };
 pub use form::{Cleaning, Errors, Form, NON_FIELD_ERRORS};
+pub use formset::{DEFAULT_MAX_NUM, DELETION_FIELD_NAME, FormSet};
 pub(crate) use model::object_error;
 pub use model::{ModelChoiceField, ModelForm};
+pub use model_formset::{ModelFormSet, SavedRows};
 pub(crate) use render::html_of;
 pub use render::{BoundField, ErrorList, FormView, pretty_name};
 pub use widgets::Widget;

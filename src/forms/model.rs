@@ -315,12 +315,7 @@ impl ModelForm {
             }
         }
         if let Some(row) = &self.instance {
-            let initial: Map<String, Json> = self
-                .columns
-                .iter()
-                .filter_map(|(name, column)| row.get(column).map(|v| (name.clone(), v.clone())))
-                .collect();
-            form = form.initial(initial);
+            form = form.initial(self.initial_map(row));
         }
         if let Some(data) = &self.data {
             form = form.bind(data.clone());
@@ -426,18 +421,29 @@ impl ModelForm {
     }
 
     async fn validate_unique(&mut self, db: &impl ConnectionTrait) -> Result<(), ObjectError> {
+        for (field, message) in self.unique_errors(db).await? {
+            self.add_error(field.as_deref(), message);
+        }
+        Ok(())
+    }
+
+    /// The errors Django's `validate_unique` finds: (field, message), `None` for a unique
+    /// group; also the values that cannot be stored.
+    pub(crate) async fn unique_errors(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> Result<Vec<(Option<String>, String)>, ObjectError> {
         let values: Vec<(String, sea_orm::sea_query::Value)> = match self.values() {
             Ok(v) => v
                 .into_iter()
                 .filter_map(|(c, v)| v.map(|v| (c, v)))
                 .collect(),
             Err(ObjectError::Invalid(errors)) => {
-                for (field, messages) in errors.0 {
-                    for m in messages {
-                        self.add_error(Some(&field), m);
-                    }
-                }
-                return Ok(());
+                return Ok(errors
+                    .0
+                    .into_iter()
+                    .flat_map(|(f, ms)| ms.into_iter().map(move |m| (Some(f.clone()), m)))
+                    .collect());
             }
             Err(e) => return Err(e),
         };
@@ -505,10 +511,24 @@ impl ModelForm {
                 ));
             }
         }
-        for (field, message) in found {
-            self.add_error(field.as_deref(), message);
-        }
-        Ok(())
+        Ok(found)
+    }
+
+    /// The form's values for a row: form field name → the row's value of its column.
+    pub(crate) fn initial_map(&self, row: &Row) -> Map<String, Json> {
+        self.columns
+            .iter()
+            .filter_map(|(name, column)| row.get(column).map(|v| (name.clone(), v.clone())))
+            .collect()
+    }
+
+    /// This (loaded) form's description with another form and instance: one form of a model
+    /// formset.
+    pub(crate) fn with_form(&self, form: Form, instance: Option<Row>) -> ModelForm {
+        let mut copy = self.clone();
+        copy.form = Some(form);
+        copy.instance = instance;
+        copy
     }
 
     /// The row the form would save, not saved (Django's `save(commit=False)`): change it, then

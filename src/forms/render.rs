@@ -55,7 +55,7 @@ pub struct BoundField {
 pub struct ErrorList {
     messages: Vec<String>,
     id: Option<String>,
-    nonfield: bool,
+    class: &'static str,
 }
 
 /// A form as a template sees it; `Value::from(form)` or `roan::context! { form }` put it in a
@@ -111,8 +111,10 @@ impl BoundField {
         if widget.labels_itself() {
             attrs.push(("id".into(), Json::from(auto_id.clone())));
         }
-        let required =
-            options.required && !options.disabled && widget != Widget::CheckboxSelectMultiple;
+        let required = form.use_required_attribute
+            && options.required
+            && !options.disabled
+            && widget != Widget::CheckboxSelectMultiple;
         if required && widget.labels_itself() {
             attrs.push(("required".into(), Json::Bool(true)));
         }
@@ -179,7 +181,7 @@ impl BoundField {
             errors: Arc::new(ErrorList {
                 messages: errors,
                 id: Some(format!("{auto_id}_error")),
-                nonfield: false,
+                class: "errorlist",
             }),
             context: WidgetContext {
                 name: html_name.clone(),
@@ -251,6 +253,15 @@ impl Object for BoundField {
 }
 
 impl ErrorList {
+    /// A list of messages with a CSS class (`errorlist nonform` for a formset's own errors).
+    pub fn new(messages: Vec<String>, class: &'static str) -> ErrorList {
+        ErrorList {
+            messages,
+            id: None,
+            class,
+        }
+    }
+
     /// The list's HTML (empty when there are no errors).
     pub fn as_html(&self) -> Result<String, minijinja::Error> {
         if self.messages.is_empty() {
@@ -261,7 +272,7 @@ impl ErrorList {
             minijinja::context! {
                 errors => self.messages.clone(),
                 id => self.id.clone(),
-                error_class => if self.nonfield { "errorlist nonfield" } else { "errorlist" },
+                error_class => self.class,
             },
         )
     }
@@ -302,7 +313,7 @@ impl FormView {
             non_field_errors: Arc::new(ErrorList {
                 messages: form.non_field_errors().to_vec(),
                 id: None,
-                nonfield: true,
+                class: "errorlist nonfield",
             }),
             is_bound: form.is_bound(),
         }
@@ -396,6 +407,9 @@ pub(crate) fn html_of(value: &Value) -> Option<String> {
     }
     if let Some(errors) = value.downcast_object_ref::<ErrorList>() {
         return errors.as_html().ok();
+    }
+    if let Some(formset) = value.downcast_object_ref::<super::formset::FormSetView>() {
+        return Some(formset.html());
     }
     None
 }
