@@ -146,13 +146,11 @@ mod choice {
 
 /// Django's `Choice.objects.filter(pk=id).update(votes=F("votes") + 1)`.
 async fn vote(roan::Db(db): roan::Db) -> roan::Result<&'static str> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
+    use roan::db::F;
     use sea_orm::{EntityTrait, QueryFilter};
+    // Django's `Choice.objects.filter(pk=1).update(votes=F("votes") + 1)`.
     choice::Entity::update_many()
-        .col_expr(
-            choice::Column::Votes,
-            Expr::col(choice::Column::Votes).add(1),
-        )
+        .col_expr(choice::Column::Votes, F(choice::Column::Votes) + 1)
         .filter(sea_orm::ColumnTrait::eq(&choice::Column::Id, 1))
         .exec(&db)
         .await?;

@@ -42,13 +42,21 @@ impl roan::management::Command for Publish {
     }
     fn handle(
         &self,
-        _ctx: &roan::management::CommandContext,
+        ctx: &roan::management::CommandContext,
         args: &roan::clap::ArgMatches,
     ) -> Result<(), roan::management::CommandError> {
         let title = args.get_one::<String>("title").cloned().unwrap_or_default();
         if title == "fail" {
             return Err(roan::management::CommandError::with_code("refused to publish", 3));
         }
+        // Async work in a command, and a database error that converts with `?`.
+        ctx.block_on(async {
+            let db = ctx.db().await?;
+            if title == "bad sql" {
+                sea_orm::ConnectionTrait::execute_unprepared(&db, "SELEC nothing").await?;
+            }
+            Ok(())
+        })?;
         println!("published {title}");
         Ok(())
     }
@@ -342,6 +350,19 @@ fn generated_project_serves_pages_errors_and_passes_its_own_tests() {
         out.status.code(),
         Some(3),
         "the exit code passes through: {}",
+        text(&out)
+    );
+    let out = run(&p, &["publish", "bad sql"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: database error:"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&p, &["publish", "--help"]);
+    assert!(
+        text(&out).contains("Usage: roan publish <title>"),
+        "usage names the command users type: {}",
         text(&out)
     );
 

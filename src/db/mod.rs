@@ -6,9 +6,11 @@
 
 pub mod connect;
 mod entity;
+mod expressions;
 mod meta;
 pub mod objects;
 
 pub use connect::connect;
 pub use entity::{model_named, model_of};
+pub use expressions::F;
 pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};

@@ -88,6 +88,24 @@ impl From<SettingsError> for CommandError {
     }
 }
 
+impl From<sea_orm::DbErr> for CommandError {
+    fn from(e: sea_orm::DbErr) -> CommandError {
+        CommandError::new(format!("database error: {e}"))
+    }
+}
+
+impl From<crate::Error> for CommandError {
+    fn from(e: crate::Error) -> CommandError {
+        CommandError::new(e.to_string())
+    }
+}
+
+impl From<crate::db::objects::ObjectError> for CommandError {
+    fn from(e: crate::db::objects::ObjectError) -> CommandError {
+        CommandError::new(e.to_string())
+    }
+}
+
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> CommandError {
         CommandError::new(e.to_string())
@@ -114,6 +132,32 @@ impl CommandContext<'_> {
     pub fn site(&self) -> Result<Site, CommandError> {
         let settings = self.settings()?;
         Site::new(self.project, settings).map_err(|e| CommandError::new(e.to_string()))
+    }
+
+    /// Runs async work to its end (a command's `handle` is synchronous, as Django's): the
+    /// database, HTTP clients, anything that awaits.
+    ///
+    /// ```no_run
+    /// # fn handle(ctx: &roan::management::CommandContext) -> Result<(), roan::management::CommandError> {
+    /// ctx.block_on(async {
+    ///     let db = ctx.db().await?;
+    ///     let tables = sea_orm::ConnectionTrait::execute_unprepared(&db, "SELECT 1").await?;
+    ///     println!("{} row(s)", tables.rows_affected());
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
+    pub fn block_on<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, CommandError>>,
+    ) -> Result<T, CommandError> {
+        self.runtime()?.block_on(work)
+    }
+
+    /// The default database of the settings, connected.
+    pub async fn db(&self) -> Result<sea_orm::DatabaseConnection, CommandError> {
+        let settings = self.settings()?;
+        Ok(crate::db::connect(&settings, crate::db::connect::Purpose::Serve).await?)
     }
 
     /// A tokio runtime for async work.
@@ -195,6 +239,8 @@ pub fn cli(project: &Project, commands: &[Arc<dyn Command>]) -> clap::Command {
             env!("CARGO_PKG_VERSION")
         ))
         .version(env!("CARGO_PKG_VERSION"))
+        // Run as `roan <command>`, so usage lines say so (Django's say `manage.py`).
+        .bin_name("roan")
         .subcommand_required(true)
         .arg_required_else_help(true);
     for c in commands {
