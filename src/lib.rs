@@ -48,6 +48,8 @@ pub mod contrib;
 #[cfg(feature = "runtime")]
 pub mod db;
 #[cfg(feature = "runtime")]
+pub mod files;
+#[cfg(feature = "runtime")]
 pub mod forms;
 #[cfg(feature = "runtime")]
 pub mod http;

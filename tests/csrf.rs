@@ -17,17 +17,19 @@ async fn submit(Form(data): Form<HashMap<String, String>>) -> String {
 }
 
 /// An upload form's view: the title and the size and text of the file.
-async fn upload(mut form: axum::extract::Multipart) -> String {
-    let mut out = Vec::new();
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or("").to_string();
-        let filename = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.unwrap_or_default();
-        match filename {
-            Some(f) => out.push(format!("{name}={f}:{}", String::from_utf8_lossy(&bytes))),
-            None if name == "csrfmiddlewaretoken" => {}
-            None => out.push(format!("{name}={}", String::from_utf8_lossy(&bytes))),
-        }
+async fn upload(data: roan::forms::FormData) -> String {
+    let mut out: Vec<String> = data
+        .iter()
+        .filter(|(k, _)| *k != "csrfmiddlewaretoken")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if let Some(f) = data.file("doc") {
+        let content = f.read().unwrap_or_default();
+        out.push(format!(
+            "doc={}:{}",
+            f.name,
+            String::from_utf8_lossy(&content)
+        ));
     }
     out.join(" ")
 }

@@ -915,3 +915,250 @@ async fn an_inline_formset_creates_updates_and_deletes_an_authors_books() {
         .await
         .assert_not_contains("Provenance");
 }
+
+// Uploads: streamed to disk, stored under MEDIA_ROOT with safe names, served back.
+
+mod document {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "docs_document")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(50))")]
+        pub title: String,
+        #[sea_orm(column_type = "String(StringLen::N(100))")]
+        pub file: String,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+fn document_form() -> roan::forms::ModelForm {
+    roan::forms::ModelForm::of::<document::Entity>()
+        .fields(["title", "file"])
+        .field("file", roan::forms::FileField::new().upload_to("uploads/"))
+}
+
+/// Reports how the upload arrived: in memory or in a temporary file.
+async fn probe(data: roan::forms::FormData) -> String {
+    match data.file("file") {
+        Some(f) => format!(
+            "{} bytes, temporary={}",
+            f.size,
+            f.temporary_file_path().is_some_and(|p| p.exists())
+        ),
+        None => "no file".into(),
+    }
+}
+
+async fn download(request: HttpRequest, Path(pk): Path<i32>) -> roan::Result<Response> {
+    let db = request.db().await?;
+    let doc = roan::get_object_or_404::<document::Entity>(&db, pk).await?;
+    let path = request.settings().media_root_path().join(&doc.file);
+    roan::files::FileResponse::new(path)
+        .as_attachment(&format!("{}.bin", doc.title))
+        .send(&request)
+        .await
+}
+
+fn upload_project(dir: &std::path::Path) -> roan::Project {
+    use roan::views::CreateView;
+    let app = roan::App::new("docs").model::<document::Entity>();
+    roan::Project::new("uploads", dir).app(app).urls(|| {
+        vec![
+            path(
+                "docs/add/",
+                CreateView::<document::Entity>::new()
+                    .form(document_form)
+                    .success_url("/docs/{id}/"),
+            ),
+            path("docs/<int:pk>/download/", download),
+            path("probe/", axum::routing::post(probe)),
+            path(
+                "image/",
+                roan::views::FormView::new(|| {
+                    roan::forms::Form::new().field("picture", roan::forms::ImageField::new())
+                })
+                .template_name("docs/image.html")
+                .success_url("/thanks/"),
+            ),
+        ]
+    })
+}
+
+#[tokio::test]
+async fn uploads_stream_to_media_root_under_safe_names_and_are_served_back() {
+    use tower::ServiceExt;
+    let dir = project_dir("uploads");
+    let media = dir.join("media");
+    let _ = std::fs::remove_dir_all(&media);
+    std::fs::create_dir_all(dir.join("templates/docs")).unwrap();
+    std::fs::write(
+        dir.join("templates/docs/document_form.html"),
+        "<form method=\"post\"{% if form.is_multipart %} enctype=\"multipart/form-data\"{% endif %}>{{ csrf_input() }}{{ form }}</form>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("templates/docs/image.html"), "{{ form }}").unwrap();
+    let client = Client::new(upload_project(&dir))
+        .await
+        .enforce_csrf_checks(true);
+    let db = client.site().db().await.unwrap();
+    let schema = sea_orm::Schema::new(db.get_database_backend());
+    db.execute(&schema.create_table_from_entity(document::Entity))
+        .await
+        .unwrap();
+
+    let page = client.get("/docs/add/").await;
+    page.assert_contains(r#"enctype="multipart/form-data""#)
+        .assert_contains(r#"<input type="file" name="file""#);
+    let token = {
+        let text = page.text();
+        let start = text.find("name=\"csrfmiddlewaretoken\" value=\"").unwrap() + 34;
+        text[start..start + 64].to_string()
+    };
+
+    // 10 MB: past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which files do not count against, and
+    // past FILE_UPLOAD_MAX_MEMORY_SIZE, so it goes through a temporary file.
+    let big: Vec<u8> = (0..10 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    client
+        .post_multipart(
+            "/probe/",
+            &[("csrfmiddlewaretoken", &token)],
+            &[("file", "big.bin", &big)],
+        )
+        .await
+        .assert_contains("10485760 bytes, temporary=true");
+    client
+        .post_multipart(
+            "/probe/",
+            &[("csrfmiddlewaretoken", &token)],
+            &[("file", "small.txt", b"tiny")],
+        )
+        .await
+        .assert_contains("4 bytes, temporary=false");
+
+    client
+        .post_multipart(
+            "/docs/add/",
+            &[("csrfmiddlewaretoken", &token), ("title", "Big")],
+            &[("file", "big.bin", &big)],
+        )
+        .await
+        .assert_redirects("/docs/1/");
+    let stored = document::Entity::find_by_id(1)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.file, "uploads/big.bin");
+    assert_eq!(std::fs::read(media.join("uploads/big.bin")).unwrap(), big);
+
+    // A name that tries to climb out lands inside MEDIA_ROOT; a taken name gets a suffix.
+    client
+        .post_multipart(
+            "/docs/add/",
+            &[("csrfmiddlewaretoken", &token), ("title", "Evil")],
+            &[("file", "../../../evil.txt", b"gotcha")],
+        )
+        .await
+        .assert_redirects("/docs/2/");
+    let evil = document::Entity::find_by_id(2)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(evil.file, "uploads/evil.txt");
+    assert!(media.join("uploads/evil.txt").exists());
+    assert!(!dir.join("evil.txt").exists() && !dir.parent().unwrap().join("evil.txt").exists());
+    client
+        .post_multipart(
+            "/docs/add/",
+            &[("csrfmiddlewaretoken", &token), ("title", "Again")],
+            &[("file", "evil.txt", b"second")],
+        )
+        .await
+        .assert_redirects("/docs/3/");
+    let again = document::Entity::find_by_id(3)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(again.file.starts_with("uploads/evil_") && again.file.ends_with(".txt"));
+
+    // Missing and empty files get Django's messages.
+    client
+        .post_multipart(
+            "/docs/add/",
+            &[("csrfmiddlewaretoken", &token), ("title", "None")],
+            &[],
+        )
+        .await
+        .assert_contains("This field is required.");
+    client
+        .post_multipart(
+            "/docs/add/",
+            &[("csrfmiddlewaretoken", &token), ("title", "Empty")],
+            &[("file", "empty.txt", b"")],
+        )
+        .await
+        .assert_contains("The submitted file is empty.");
+    client
+        .post_multipart(
+            "/image/",
+            &[("csrfmiddlewaretoken", &token)],
+            &[("picture", "cat.png", b"not a png at all")],
+        )
+        .await
+        .assert_contains("Upload a valid image. The file you uploaded was either not an image or a corrupted image.");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    client
+        .post_multipart(
+            "/image/",
+            &[("csrfmiddlewaretoken", &token)],
+            &[("picture", "cat.png", png)],
+        )
+        .await
+        .assert_redirects("/thanks/");
+
+    // Fields other than files still count against DATA_UPLOAD_MAX_MEMORY_SIZE.
+    let long = "x".repeat(3 * 1024 * 1024);
+    let too_big = client
+        .post_multipart(
+            "/probe/",
+            &[("csrfmiddlewaretoken", &token), ("notes", &long)],
+            &[],
+        )
+        .await;
+    assert_eq!(too_big.status(), 413);
+
+    // In DEBUG, MEDIA_URL serves MEDIA_ROOT, Range requests included; FileResponse downloads.
+    let media_page = client.get("/media/uploads/evil.txt").await;
+    assert_eq!(media_page.status(), 200);
+    assert_eq!(media_page.text(), "gotcha");
+    let ranged = client
+        .site()
+        .router()
+        .oneshot(
+            axum::http::Request::get("/media/uploads/big.bin")
+                .header("host", "testserver")
+                .header("range", "bytes=0-9")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ranged.status(), 206);
+    assert_eq!(ranged.headers()["content-length"], "10");
+    assert_eq!(client.get("/media/../settings.toml").await.status(), 404);
+    let file = client.get("/docs/1/download/").await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.header("content-disposition"),
+        Some(r#"attachment; filename="Big.bin""#)
+    );
+    assert_eq!(file.bytes().len(), big.len());
+    assert_eq!(client.get("/docs/9/download/").await.status(), 404);
+}

@@ -69,6 +69,24 @@ pub struct Settings {
     /// Largest request body accepted, in bytes (2.5 MB); larger ones get 413.
     #[serde(rename = "DATA_UPLOAD_MAX_MEMORY_SIZE", default = "default_upload_max")]
     pub data_upload_max_memory_size: u64,
+    /// Most fields a form submission may have (1000); more is a 400.
+    #[serde(
+        rename = "DATA_UPLOAD_MAX_NUMBER_FIELDS",
+        default = "default_max_fields"
+    )]
+    pub data_upload_max_number_fields: usize,
+    /// Uploads larger than this (2.5 MB) are streamed to a temporary file, not held in memory.
+    #[serde(rename = "FILE_UPLOAD_MAX_MEMORY_SIZE", default = "default_upload_max")]
+    pub file_upload_max_memory_size: u64,
+    /// Where large uploads are streamed to; empty is the system's temporary directory.
+    #[serde(rename = "FILE_UPLOAD_TEMP_DIR", default)]
+    pub file_upload_temp_dir: String,
+    /// Where uploaded files are stored (relative to the project directory).
+    #[serde(rename = "MEDIA_ROOT", default = "default_media_root")]
+    pub media_root: String,
+    /// URL prefix of uploaded files; served from `MEDIA_ROOT` when `DEBUG` is on.
+    #[serde(rename = "MEDIA_URL", default = "default_media_url")]
+    pub media_url: String,
     /// `X-Frame-Options` on every response that does not set its own ("DENY" or "SAMEORIGIN").
     #[serde(rename = "X_FRAME_OPTIONS", default = "default_x_frame_options")]
     pub x_frame_options: String,
@@ -230,6 +248,15 @@ fn default_template_dirs() -> Vec<String> {
 fn default_upload_max() -> u64 {
     2_621_440
 }
+fn default_max_fields() -> usize {
+    1000
+}
+fn default_media_root() -> String {
+    "media".into()
+}
+fn default_media_url() -> String {
+    "/media/".into()
+}
 fn default_x_frame_options() -> String {
     "DENY".into()
 }
@@ -267,6 +294,11 @@ pub const SETTING_NAMES: &[&str] = &[
     "APPEND_SLASH",
     "LOG_LEVEL",
     "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS",
+    "FILE_UPLOAD_MAX_MEMORY_SIZE",
+    "FILE_UPLOAD_TEMP_DIR",
+    "MEDIA_ROOT",
+    "MEDIA_URL",
     "X_FRAME_OPTIONS",
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "SECURE_REFERRER_POLICY",
@@ -415,6 +447,11 @@ impl Settings {
             db.validate(alias)?;
         }
         Ok(())
+    }
+
+    /// `MEDIA_ROOT` as a path (relative ones from the project directory).
+    pub fn media_root_path(&self) -> PathBuf {
+        self.path(&self.media_root)
     }
 
     /// `DATA_UPLOAD_MAX_MEMORY_SIZE` as a length in bytes, for the body limits.

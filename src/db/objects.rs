@@ -52,6 +52,9 @@ pub enum ObjectError {
     /// The database refused.
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+    /// An uploaded file could not be stored.
+    #[error("file storage: {0}")]
+    File(#[from] crate::files::StorageError),
 }
 
 /// What to list: filters, search, order and page.

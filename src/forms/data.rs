@@ -3,20 +3,290 @@
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: more fields than this is a bad request.
+/// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS` default: more fields than this is a bad request.
 pub const MAX_NUMBER_FIELDS: usize = 1000;
 
-/// An uploaded file of a multipart body, held in memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An uploaded file of a multipart body (Django's `UploadedFile`): held in memory when small,
+/// streamed to a temporary file past `FILE_UPLOAD_MAX_MEMORY_SIZE`; the temporary file is
+/// removed once the last copy of this value is dropped.
+#[derive(Debug, Clone)]
 pub struct UploadedFile {
-    /// The file name the browser sent (never trusted as a path).
+    /// The file name the browser sent (never trusted as a path; see `roan::files`).
     pub name: String,
     /// The content type the browser sent.
     pub content_type: String,
-    /// The content.
-    pub content: Vec<u8>,
+    /// The size in bytes.
+    pub size: u64,
+    content: Content,
 }
+
+#[derive(Debug, Clone)]
+enum Content {
+    Memory(axum::body::Bytes),
+    Temporary(Arc<TemporaryFile>),
+}
+
+/// A file that is deleted when dropped.
+#[derive(Debug)]
+struct TemporaryFile(PathBuf);
+
+impl Drop for TemporaryFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl PartialEq for UploadedFile {
+    fn eq(&self, other: &UploadedFile) -> bool {
+        self.name == other.name
+            && self.content_type == other.content_type
+            && self.size == other.size
+            && match (&self.content, &other.content) {
+                (Content::Memory(a), Content::Memory(b)) => a == b,
+                (Content::Temporary(a), Content::Temporary(b)) => a.0 == b.0,
+                _ => false,
+            }
+    }
+}
+
+impl Eq for UploadedFile {}
+
+impl UploadedFile {
+    /// A file held in memory (tests, or files made by hand).
+    pub fn in_memory(
+        name: impl Into<String>,
+        content_type: impl Into<String>,
+        content: impl Into<axum::body::Bytes>,
+    ) -> UploadedFile {
+        let content = content.into();
+        UploadedFile {
+            name: name.into(),
+            content_type: content_type.into(),
+            size: content.len() as u64,
+            content: Content::Memory(content),
+        }
+    }
+
+    /// The temporary file a large upload was streamed to (Django's `temporary_file_path()`);
+    /// `None` for one held in memory.
+    pub fn temporary_file_path(&self) -> Option<&Path> {
+        match &self.content {
+            Content::Temporary(t) => Some(&t.0),
+            Content::Memory(_) => None,
+        }
+    }
+
+    /// The whole content (read from disk for a large upload).
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match &self.content {
+            Content::Memory(b) => Ok(b.to_vec()),
+            Content::Temporary(t) => std::fs::read(&t.0),
+        }
+    }
+
+    /// The first `n` bytes (to tell an image by its signature).
+    pub fn head(&self, n: usize) -> std::io::Result<Vec<u8>> {
+        match &self.content {
+            Content::Memory(b) => Ok(b[..n.min(b.len())].to_vec()),
+            Content::Temporary(t) => {
+                use std::io::Read;
+                let mut buf = Vec::with_capacity(n);
+                std::fs::File::open(&t.0)?
+                    .take(n as u64)
+                    .read_to_end(&mut buf)?;
+                Ok(buf)
+            }
+        }
+    }
+
+    /// Writes the content to `dest` (a new file; an existing one is an error), without
+    /// loading a large upload into memory.
+    pub async fn write_new(&self, dest: &Path) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let mut out = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+            .await?;
+        match &self.content {
+            Content::Memory(b) => out.write_all(b).await?,
+            Content::Temporary(t) => {
+                let mut input = tokio::fs::File::open(&t.0).await?;
+                tokio::io::copy(&mut input, &mut out).await?;
+            }
+        }
+        out.flush().await
+    }
+}
+
+/// The limits a multipart body is read under, from the settings.
+#[derive(Debug, Clone)]
+pub(crate) struct UploadLimits {
+    /// `DATA_UPLOAD_MAX_MEMORY_SIZE`: the fields other than files, together.
+    pub data_max: usize,
+    /// `FILE_UPLOAD_MAX_MEMORY_SIZE`: a file past this goes to disk.
+    pub file_memory_max: usize,
+    /// `FILE_UPLOAD_TEMP_DIR`, or the system's.
+    pub temp_dir: PathBuf,
+    /// `DATA_UPLOAD_MAX_NUMBER_FIELDS`.
+    pub max_fields: usize,
+}
+
+impl UploadLimits {
+    pub(crate) fn of(settings: &crate::conf::Settings) -> UploadLimits {
+        UploadLimits {
+            data_max: settings.data_upload_limit(),
+            file_memory_max: usize::try_from(settings.file_upload_max_memory_size)
+                .unwrap_or(usize::MAX),
+            temp_dir: if settings.file_upload_temp_dir.is_empty() {
+                std::env::temp_dir()
+            } else {
+                settings.path(&settings.file_upload_temp_dir)
+            },
+            max_fields: settings.data_upload_max_number_fields,
+        }
+    }
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        UploadLimits {
+            data_max: 2_621_440,
+            file_memory_max: 2_621_440,
+            temp_dir: std::env::temp_dir(),
+            max_fields: MAX_NUMBER_FIELDS,
+        }
+    }
+}
+
+/// Reads a `multipart/form-data` body as a stream: fields into memory (at most `data_max`
+/// bytes of them, as Django counts), files into memory up to `file_memory_max` and to a
+/// temporary file past it, so a large upload never sits in memory.
+pub(crate) async fn read_multipart(
+    content_type: &str,
+    body: axum::body::Body,
+    limits: &UploadLimits,
+) -> Result<FormData, crate::Error> {
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|e| bad_request(format!("the multipart body cannot be read: {e}")))?;
+    let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+    let mut data = FormData::default();
+    let mut field_bytes = 0usize;
+    let malformed = |e: multer::Error| bad_request(format!("the multipart body is malformed: {e}"));
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let content_type = field
+                    .content_type()
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "application/octet-stream".into());
+                let mut spool = Spool::default();
+                while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                    spool.write(&chunk, limits).await?;
+                }
+                // A file input left empty sends a part with no name and no content.
+                if file_name.is_empty() && spool.size == 0 {
+                    continue;
+                }
+                data.append_file(name, spool.finish(file_name, content_type).await?);
+            }
+            None => {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                    field_bytes += chunk.len();
+                    if field_bytes > limits.data_max {
+                        return Err(crate::Error::PayloadTooLarge(format!(
+                            "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE ({} \
+                             bytes of fields other than files).",
+                            limits.data_max
+                        )));
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                data.append(name, String::from_utf8_lossy(&value).into_owned());
+            }
+        }
+        check_count(&data, limits.max_fields)?;
+    }
+    Ok(data)
+}
+
+/// An upload being received: in memory until it passes the limit, then in a temporary file.
+#[derive(Default)]
+struct Spool {
+    memory: Vec<u8>,
+    file: Option<(tokio::fs::File, TemporaryFile)>,
+    size: u64,
+}
+
+impl Spool {
+    async fn write(&mut self, chunk: &[u8], limits: &UploadLimits) -> Result<(), crate::Error> {
+        use tokio::io::AsyncWriteExt;
+        self.size += chunk.len() as u64;
+        let cannot = |e: std::io::Error| {
+            crate::Error::Other(
+                format!(
+                    "an upload cannot be written to {} (FILE_UPLOAD_TEMP_DIR): {e}",
+                    limits.temp_dir.display()
+                )
+                .into(),
+            )
+        };
+        if self.file.is_none() && self.memory.len() + chunk.len() > limits.file_memory_max {
+            let path = limits.temp_dir.join(format!(
+                "roan-upload-{}.upload",
+                crate::crypto::get_random_string(16, b"abcdefghijklmnopqrstuvwxyz0123456789")
+            ));
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .await
+                .map_err(cannot)?;
+            let guard = TemporaryFile(path);
+            file.write_all(&self.memory).await.map_err(cannot)?;
+            self.memory = Vec::new();
+            self.file = Some((file, guard));
+        }
+        match &mut self.file {
+            Some((file, _)) => file.write_all(chunk).await.map_err(cannot)?,
+            None => self.memory.extend_from_slice(chunk),
+        }
+        Ok(())
+    }
+
+    async fn finish(
+        self,
+        name: String,
+        content_type: String,
+    ) -> Result<UploadedFile, crate::Error> {
+        use tokio::io::AsyncWriteExt;
+        let content = match self.file {
+            Some((mut file, guard)) => {
+                file.flush()
+                    .await
+                    .map_err(|e| crate::Error::Other(Box::new(e)))?;
+                Content::Temporary(Arc::new(guard))
+            }
+            None => Content::Memory(self.memory.into()),
+        };
+        Ok(UploadedFile {
+            name,
+            content_type,
+            size: self.size,
+            content,
+        })
+    }
+}
+
+/// The body a middleware already read (the CSRF check reads a multipart body to find the
+/// token): the `FormData` extractor takes it from the request instead of the emptied body.
+#[derive(Clone)]
+pub(crate) struct ParsedBody(pub(crate) FormData);
 
 /// The submitted fields, in order, with every value of a repeated key (a multi-select, a group
 /// of checkboxes), as Django's `QueryDict`; and the uploaded files.
@@ -130,57 +400,28 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     /// empty `request.POST` would be useless there. Another content type, a malformed body or
     /// more than 1000 fields is a 400 through roan's error pages.
     async fn from_request(req: Request, state: &S) -> Result<FormData, crate::Error> {
-        let content_type = req
+        // The boundary of a multipart type is case-sensitive: only the type is lowercased.
+        let raw_content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .to_ascii_lowercase();
+            .to_string();
+        let content_type = raw_content_type.to_ascii_lowercase();
+        let limits = req
+            .extensions()
+            .get::<crate::Site>()
+            .map(|site| UploadLimits::of(site.settings()))
+            .unwrap_or_default();
         let data = if matches!(
             *req.method(),
             axum::http::Method::GET | axum::http::Method::HEAD
         ) {
             FormData::from_urlencoded(req.uri().query().unwrap_or("").as_bytes())
+        } else if let Some(ParsedBody(data)) = req.extensions().get::<ParsedBody>() {
+            data.clone()
         } else if content_type.starts_with("multipart/form-data") {
-            let mut multipart = axum::extract::Multipart::from_request(req, state)
-                .await
-                .map_err(|e| bad_request(format!("the multipart body cannot be read: {e}")))?;
-            let mut data = FormData::default();
-            while let Some(field) = multipart
-                .next_field()
-                .await
-                .map_err(|e| bad_request(format!("the multipart body is malformed: {e}")))?
-            {
-                let name = field.name().unwrap_or("").to_string();
-                match field.file_name().map(str::to_string) {
-                    Some(file_name) => {
-                        let content_type = field
-                            .content_type()
-                            .unwrap_or("application/octet-stream")
-                            .to_string();
-                        let content = field
-                            .bytes()
-                            .await
-                            .map_err(|e| bad_request(format!("the upload cannot be read: {e}")))?;
-                        data.append_file(
-                            name,
-                            UploadedFile {
-                                name: file_name,
-                                content_type,
-                                content: content.to_vec(),
-                            },
-                        );
-                    }
-                    None => {
-                        let value = field.text().await.map_err(|e| {
-                            bad_request(format!("a form field cannot be read: {e}"))
-                        })?;
-                        data.append(name, value);
-                    }
-                }
-                check_count(&data)?;
-            }
-            data
+            read_multipart(&raw_content_type, req.into_body(), &limits).await?
         } else if content_type.is_empty()
             || content_type.starts_with("application/x-www-form-urlencoded")
         {
@@ -194,16 +435,16 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                  application/x-www-form-urlencoded or multipart/form-data"
             )));
         };
-        check_count(&data)?;
+        check_count(&data, limits.max_fields)?;
         Ok(data)
     }
 }
 
-fn check_count(data: &FormData) -> Result<(), crate::Error> {
-    if data.len() > MAX_NUMBER_FIELDS {
+fn check_count(data: &FormData, max: usize) -> Result<(), crate::Error> {
+    if data.len() > max {
         return Err(bad_request(format!(
             "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS \
-             ({MAX_NUMBER_FIELDS})."
+             ({max})."
         )));
     }
     Ok(())

@@ -108,6 +108,23 @@ pub trait FormField: Send + Sync {
     fn choices(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Whether the field takes an uploaded file (cleaned by [`FormField::clean_file`]).
+    fn is_file(&self) -> bool {
+        false
+    }
+    /// The uploaded file (or none) as a clean value; `initial` is the stored file of the row
+    /// being edited, kept when no new file comes.
+    fn clean_file(
+        &self,
+        _file: Option<&super::UploadedFile>,
+        initial: Option<&Json>,
+    ) -> Result<Json, Vec<ValidationError>> {
+        Ok(initial.cloned().unwrap_or(Json::Null))
+    }
+    /// The directory under `MEDIA_ROOT` a file field's uploads are stored in.
+    fn upload_to(&self) -> &str {
+        ""
+    }
 
     /// The widget.
     fn widget(&self) -> Widget {
@@ -1157,6 +1174,167 @@ impl FormField for MultipleChoiceField {
         Ok(Json::Array(
             raw.iter().map(|s| Json::String(s.to_string())).collect(),
         ))
+    }
+}
+
+/// Django's `FileField`: an uploaded file. Its clean value describes the file (`name`, `size`,
+/// `content_type`); the file itself is `form.file(name)`, and a ModelForm stores it under
+/// `MEDIA_ROOT` in [`upload_to`](FileField::upload_to). The form's `<form>` needs
+/// `enctype="multipart/form-data"` (`form.is_multipart`).
+#[derive(Clone, Default)]
+pub struct FileField {
+    options: FieldOptions,
+    max_length: Option<usize>,
+    allow_empty_file: bool,
+    upload_to: String,
+    image: bool,
+}
+common_options!(FileField);
+
+/// Django's `ImageField`: a [`FileField`] whose file must be an image (PNG, JPEG, GIF, WebP,
+/// BMP, TIFF, ICO, AVIF/HEIC, told by its first bytes).
+pub struct ImageField;
+
+impl ImageField {
+    /// A required image.
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> FileField {
+        FileField {
+            image: true,
+            ..FileField::default()
+        }
+    }
+}
+
+impl FileField {
+    /// A required file.
+    pub fn new() -> FileField {
+        FileField::default()
+    }
+
+    /// The longest file name accepted.
+    pub fn max_length(mut self, n: usize) -> FileField {
+        self.max_length = Some(n);
+        self
+    }
+
+    /// Accept an empty file.
+    pub fn allow_empty_file(mut self, allow: bool) -> FileField {
+        self.allow_empty_file = allow;
+        self
+    }
+
+    /// The directory under `MEDIA_ROOT` a ModelForm stores the upload in (`covers/`).
+    pub fn upload_to(mut self, dir: &str) -> FileField {
+        self.upload_to = dir.to_string();
+        self
+    }
+}
+
+/// Whether the first bytes of a file are an image format's signature.
+fn looks_like_image(head: &[u8]) -> bool {
+    head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+        || head.starts_with(b"BM")
+        || head.starts_with(b"II*\0")
+        || head.starts_with(b"MM\0*")
+        || head.starts_with(&[0, 0, 1, 0])
+        || (head.get(4..8) == Some(b"ftyp")
+            && matches!(
+                head.get(8..12),
+                Some(b"avif" | b"avis" | b"heic" | b"heix" | b"mif1")
+            ))
+}
+
+impl FormField for FileField {
+    fn options(&self) -> &FieldOptions {
+        &self.options
+    }
+    fn default_widget(&self) -> Widget {
+        Widget::FileInput
+    }
+    fn widget_attrs(&self) -> Vec<(String, String)> {
+        if self.image {
+            vec![("accept".into(), "image/*".into())]
+        } else {
+            Vec::new()
+        }
+    }
+    fn to_value(&self, _raw: &[&str]) -> Result<Json, ValidationError> {
+        Ok(Json::Null)
+    }
+    fn is_file(&self) -> bool {
+        true
+    }
+    fn upload_to(&self) -> &str {
+        &self.upload_to
+    }
+    fn clean_file(
+        &self,
+        file: Option<&super::UploadedFile>,
+        initial: Option<&Json>,
+    ) -> Result<Json, Vec<ValidationError>> {
+        let initial = initial.filter(|v| !v.is_null() && v.as_str() != Some(""));
+        let Some(file) = file else {
+            return match initial {
+                Some(v) => Ok(v.clone()),
+                None if self.options.required => Err(vec![
+                    self.options
+                        .message("required", "This field is required.".into()),
+                ]),
+                None => Ok(Json::Null),
+            };
+        };
+        let length = file.name.chars().count();
+        if let Some(max) = self.max_length
+            && length > max
+        {
+            return Err(vec![self.options.message(
+                "max_length",
+                format!("Ensure this filename has at most {max} characters (it has {length})."),
+            )]);
+        }
+        if file.name.is_empty() {
+            return Err(vec![self.options.message(
+                "invalid",
+                "No file was submitted. Check the encoding type on the form.".into(),
+            )]);
+        }
+        if file.size == 0 && !self.allow_empty_file {
+            return Err(vec![
+                self.options
+                    .message("empty", "The submitted file is empty.".into()),
+            ]);
+        }
+        if self.image && !file.head(16).is_ok_and(|h| looks_like_image(&h)) {
+            return Err(vec![
+                self.options.message(
+                    "invalid_image",
+                    "Upload a valid image. The file you uploaded was either not an image or a \
+                 corrupted image."
+                        .into(),
+                ),
+            ]);
+        }
+        let value = serde_json::json!({
+            "name": file.name,
+            "size": file.size,
+            "content_type": file.content_type,
+        });
+        let mut errors = Vec::new();
+        for v in &self.options.validators {
+            if let Err(e) = v(&value) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(errors)
+        }
     }
 }
 

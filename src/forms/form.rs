@@ -261,6 +261,11 @@ impl Form {
         for (name, field) in &self.fields {
             let result = if field.options().disabled {
                 Ok(self.initial_of(name, field.as_ref()).unwrap_or(Json::Null))
+            } else if field.is_file() {
+                field.clean_file(
+                    self.file(name),
+                    self.initial_of(name, field.as_ref()).as_ref(),
+                )
             } else {
                 field.clean(&self.raw(name))
             };
@@ -359,6 +364,9 @@ impl Form {
                 if field.options().disabled {
                     return false;
                 }
+                if field.is_file() {
+                    return self.file(name).is_some();
+                }
                 let now = field.to_value(&self.raw(name)).ok();
                 let before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);
                 let unchanged = now.as_ref().is_some_and(|n| {
@@ -373,6 +381,17 @@ impl Form {
     /// Whether any field changed.
     pub fn has_changed(&self) -> bool {
         !self.changed_data().is_empty()
+    }
+
+    /// The file submitted for the file field `name` (Django's `request.FILES`).
+    pub fn file(&self, name: &str) -> Option<&super::UploadedFile> {
+        self.data.as_ref()?.file(&self.html_name(name))
+    }
+
+    /// Whether the form has a file field, so its `<form>` needs
+    /// `enctype="multipart/form-data"` (Django's `is_multipart()`).
+    pub fn is_multipart(&self) -> bool {
+        self.fields.iter().any(|(_, f)| f.is_file())
     }
 
     /// The field described under `name`.

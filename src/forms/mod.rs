@@ -78,7 +78,7 @@
 //! `forms/widgets/*.html`, which a project overrides by putting a file at the same path in its
 //! `templates/`.
 
-mod data;
+pub(crate) mod data;
 mod fields;
 mod form;
 mod formset;
@@ -90,10 +90,10 @@ mod widgets;
 pub use data::{FormData, MAX_NUMBER_FIELDS, UploadedFile};
 pub use fields::{
     BooleanField, CharField, ChoiceField, DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, DateField,
-    DateTimeField, DecimalField, EmailField, FieldOptions, FloatField, FormField, IntegerField,
-    JSONField, MultipleChoiceField, NullBooleanField, RegexField, SlugField, TIME_INPUT_FORMATS,
-    TemporalField, TimeField, TypedChoiceField, URLField, UUIDField, ValidationError, Validator,
-    is_email, is_url,
+    DateTimeField, DecimalField, EmailField, FieldOptions, FileField, FloatField, FormField,
+    ImageField, IntegerField, JSONField, MultipleChoiceField, NullBooleanField, RegexField,
+    SlugField, TIME_INPUT_FORMATS, TemporalField, TimeField, TypedChoiceField, URLField, UUIDField,
+    ValidationError, Validator, is_email, is_url,
 };
 pub use form::{Cleaning, Errors, Form, NON_FIELD_ERRORS};
 pub use formset::{DEFAULT_MAX_NUM, DELETION_FIELD_NAME, FormSet};

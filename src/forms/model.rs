@@ -66,6 +66,8 @@ pub struct ModelForm {
     instance: Option<Row>,
     prefix: Option<String>,
     data: Option<FormData>,
+    /// Where file fields store their uploads.
+    storage: Option<Arc<dyn crate::files::Storage>>,
     /// The form itself, once loaded.
     form: Option<Form>,
     /// Form field name → column, for the model's own fields.
@@ -101,6 +103,7 @@ impl ModelForm {
             instance: None,
             prefix: None,
             data: None,
+            storage: None,
             form: None,
             columns: Vec::new(),
         }
@@ -191,6 +194,23 @@ impl ModelForm {
     /// Field names are submitted as `<prefix>-<name>`.
     pub fn prefix(mut self, prefix: &str) -> ModelForm {
         self.prefix = Some(prefix.to_string());
+        self
+    }
+
+    /// Where uploads of file fields are stored; [`load_for`](ModelForm::load_for) and the
+    /// generic views use `MEDIA_ROOT` (a `FileSystemStorage`) unless this says otherwise.
+    pub fn storage(mut self, storage: impl crate::files::Storage + 'static) -> ModelForm {
+        self.storage = Some(Arc::new(storage));
+        self
+    }
+
+    /// Sets the storage when none was given.
+    pub(crate) fn default_storage(mut self, settings: &crate::conf::Settings) -> ModelForm {
+        if self.storage.is_none() {
+            self.storage = Some(Arc::new(crate::files::FileSystemStorage::from_settings(
+                settings,
+            )));
+        }
         self
     }
 
@@ -328,7 +348,10 @@ impl ModelForm {
     pub async fn load_for(self, request: &crate::HttpRequest) -> Result<ModelForm, crate::Error> {
         let db = request.db().await?;
         let related = request.site().models().to_vec();
-        self.load(&db, &related).await.map_err(object_error)
+        self.default_storage(request.settings())
+            .load(&db, &related)
+            .await
+            .map_err(object_error)
     }
 
     /// The form (after [`load`](ModelForm::load)).
@@ -381,7 +404,10 @@ impl ModelForm {
             let Some(value) = cleaned.get(name) else {
                 continue;
             };
-            if form.get_field(name).is_some_and(|f| f.options().disabled) {
+            if form
+                .get_field(name)
+                .is_some_and(|f| f.options().disabled || f.is_file())
+            {
                 continue;
             }
             match objects::value_of(field, value) {
@@ -536,7 +562,11 @@ impl ModelForm {
     pub fn unsaved(&self) -> Result<Row, ObjectError> {
         let mut row = self.instance.clone().unwrap_or_default();
         let cleaned = self.cleaned_data();
+        let form = self.loaded()?;
         for (name, column) in &self.columns {
+            if form.get_field(name).is_some_and(|f| f.is_file()) {
+                continue;
+            }
             if let Some(v) = cleaned.get(name) {
                 row.insert(column.clone(), v.clone());
             }
@@ -546,8 +576,46 @@ impl ModelForm {
 
     /// Inserts the row (or updates the instance) with the form's values; returns it as stored.
     pub async fn save(&self, db: &impl ConnectionTrait) -> Result<Row, ObjectError> {
-        let values = self.values()?;
+        let mut values = self.values()?;
+        values.extend(self.store_files().await?);
         self.write(db, values).await
+    }
+
+    /// Stores the files submitted to file fields (a field without a new file keeps the row's);
+    /// gives (column, stored name) for each.
+    async fn store_files(
+        &self,
+    ) -> Result<Vec<(String, Option<sea_orm::sea_query::Value>)>, ObjectError> {
+        let form = self.loaded()?;
+        let mut stored = Vec::new();
+        for (name, column) in &self.columns {
+            let Some(field) = form.get_field(name).filter(|f| f.is_file()) else {
+                continue;
+            };
+            let Some(file) = form.file(name) else {
+                continue;
+            };
+            let storage = self.storage.as_ref().ok_or_else(|| {
+                crate::files::StorageError::Suspicious(format!(
+                    "the ModelForm of {} has no storage for '{name}': load it with load_for, \
+                     or give it .storage(...)",
+                    self.model.label()
+                ))
+            })?;
+            let wanted =
+                crate::files::FileSystemStorage::generate_filename(field.upload_to(), &file.name)
+                    .map_err(|e| {
+                    let mut errors = objects::FieldErrors::default();
+                    errors.0.insert(name.clone(), vec![e.to_string()]);
+                    ObjectError::Invalid(errors)
+                })?;
+            let saved = storage.save(&wanted, file).await?;
+            stored.push((
+                column.clone(),
+                Some(sea_orm::sea_query::Value::String(Some(saved))),
+            ));
+        }
+        Ok(stored)
     }
 
     /// Saves a row made by [`unsaved`](ModelForm::unsaved) and changed (every model column in
@@ -569,6 +637,10 @@ impl ModelForm {
         }
         if !errors.is_empty() {
             return Err(ObjectError::Invalid(errors));
+        }
+        for (column, value) in self.store_files().await? {
+            values.retain(|(c, _)| *c != column);
+            values.push((column, value));
         }
         self.write(db, values).await
     }
@@ -865,5 +937,18 @@ impl FormField for Restyled {
     }
     fn clean(&self, raw: &[&str]) -> Result<Json, Vec<ValidationError>> {
         self.inner.clean(raw)
+    }
+    fn is_file(&self) -> bool {
+        self.inner.is_file()
+    }
+    fn clean_file(
+        &self,
+        file: Option<&super::UploadedFile>,
+        initial: Option<&Json>,
+    ) -> Result<Json, Vec<ValidationError>> {
+        self.inner.clean_file(file, initial)
+    }
+    fn upload_to(&self) -> &str {
+        self.inner.upload_to()
     }
 }

@@ -65,6 +65,7 @@ pub struct FormView {
     fields: Vec<Arc<BoundField>>,
     non_field_errors: Arc<ErrorList>,
     is_bound: bool,
+    is_multipart: bool,
 }
 
 /// `Subject line` from `subject_line`, as Django's `pretty_name`.
@@ -316,6 +317,7 @@ impl FormView {
                 class: "errorlist nonfield",
             }),
             is_bound: form.is_bound(),
+            is_multipart: form.is_multipart(),
         }
     }
 
@@ -357,6 +359,7 @@ impl Object for FormView {
             "hidden_fields" => return Some(self.list(true)),
             "visible_fields" => return Some(self.list(false)),
             "is_bound" => return Some(Value::from(self.is_bound)),
+            "is_multipart" => return Some(Value::from(self.is_multipart)),
             "errors" => {
                 return Some(Value::from(
                     self.fields

@@ -19,6 +19,9 @@ pub enum Error {
     /// The request is malformed (Django's `SuspiciousOperation`/`BadRequest`).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request body is larger than the settings allow (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     /// A template failed to load or render.
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),
@@ -53,6 +56,7 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::PermissionDenied(_) => StatusCode::FORBIDDEN,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +66,7 @@ impl Error {
             Error::NotFound(_) => "Not found",
             Error::PermissionDenied(_) => "Permission denied",
             Error::BadRequest(_) => "Bad request",
+            Error::PayloadTooLarge(_) => "Payload too large",
             Error::Template(_) => "Template error",
             Error::Database(_) => "Database error",
             Error::Settings(_) => "Improperly configured",

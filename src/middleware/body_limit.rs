@@ -30,6 +30,16 @@ impl Middleware for BodyLimit {
     type State = ();
 
     async fn before(&self, request: &mut Request) -> Result<(), Response> {
+        // Files do not count against the limit, as in Django: a multipart body is read as a
+        // stream, its fields other than files limited as it is read, its files spooled to disk.
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if multipart {
+            return Ok(());
+        }
         let declared = request
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -235,26 +235,39 @@ pub(crate) async fn protect(
         .to_string();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let is_multipart = content_type.starts_with("multipart/form-data");
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let limit = settings.data_upload_limit();
-    let (body, form_token) = if is_form || is_multipart {
+    let (body, form_token) = if is_form {
         match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => {
-                let token = if is_form {
-                    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                        .ok()
-                        .and_then(|pairs| {
-                            pairs
-                                .into_iter()
-                                .find(|(k, _)| k == FORM_FIELD)
-                                .map(|(_, v)| v)
-                        })
-                } else {
-                    multipart_field(&content_type, bytes.clone(), FORM_FIELD).await
-                };
+                let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                    .ok()
+                    .and_then(|pairs| {
+                        pairs
+                            .into_iter()
+                            .find(|(k, _)| k == FORM_FIELD)
+                            .map(|(_, v)| v)
+                    });
                 (Body::from(bytes), token)
             }
             Err(_) => return Err(crate::middleware::body_limit::too_large(settings)),
+        }
+    } else if is_multipart {
+        // As Django reads `request.POST` here: the whole body, files streamed to disk past
+        // FILE_UPLOAD_MAX_MEMORY_SIZE; the view's `FormData` is this one.
+        let limits = crate::forms::data::UploadLimits::of(settings);
+        match crate::forms::data::read_multipart(&content_type, body, &limits).await {
+            Ok(data) => {
+                let token = data.get(FORM_FIELD).map(str::to_string);
+                parts
+                    .extensions
+                    .insert(crate::forms::data::ParsedBody(data));
+                (Body::empty(), token)
+            }
+            Err(crate::Error::PayloadTooLarge(_)) => {
+                return Err(crate::middleware::body_limit::too_large(settings));
+            }
+            Err(e) => return Err(e.into_response()),
         }
     } else {
         (body, None)
@@ -280,29 +293,6 @@ pub(crate) async fn protect(
             Err(response)
         }
     }
-}
-
-/// The first value of a field of a `multipart/form-data` body (a form with file inputs), as
-/// Django's `request.POST` gives it.
-async fn multipart_field(
-    content_type: &str,
-    body: axum::body::Bytes,
-    name: &str,
-) -> Option<String> {
-    use axum::extract::FromRequest;
-    let request = Request::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .ok()?;
-    let mut form = axum::extract::Multipart::from_request(request, &())
-        .await
-        .ok()?;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
-        }
-    }
-    None
 }
 
 #[cfg(test)]

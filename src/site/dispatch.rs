@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
 pub(super) fn router(site: Site) -> axum::Router {
-    axum::Router::new().fallback(dispatch).with_state(site)
+    let settings = site.settings_arc();
+    let routes = axum::Router::new().fallback(dispatch).with_state(site);
+    crate::files::serve_media(routes, &settings)
 }
 
 /// A panicking view becomes a 500 carrying the panic message for the error page.

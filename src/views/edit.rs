@@ -400,6 +400,7 @@ impl<E: EntityTrait> Editing<E> {
             form = form.bind(data);
         }
         let mut form = form
+            .default_storage(request.settings())
             .load(&db, request.site().models())
             .await
             .map_err(object_error)?;
