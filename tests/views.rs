@@ -439,6 +439,57 @@ mod book {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+mod tag {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "books_tag")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(20))")]
+        pub name: String,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The link table of `Book.tags`, as Django's auto-created `books_book_tags`.
+mod book_tag {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "books_book_tags")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub book_id: i32,
+        #[sea_orm(belongs_to, from = "book_id", to = "id", on_delete = "Cascade")]
+        pub book: BelongsTo<super::book::Entity>,
+        pub tag_id: i32,
+        #[sea_orm(belongs_to, from = "tag_id", to = "id", on_delete = "Cascade")]
+        pub tag: BelongsTo<super::tag::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+async fn tags_of(client: &Client, book: i32) -> Vec<i32> {
+    use sea_orm::QueryOrder;
+    let db = client.site().db().await.unwrap();
+    book_tag::Entity::find()
+        .filter(book_tag::Column::BookId.eq(book))
+        .order_by_asc(book_tag::Column::TagId)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.tag_id)
+        .collect()
+}
+
 static SENT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 fn contact_form() -> roan::forms::Form {
@@ -450,7 +501,19 @@ fn contact_form() -> roan::forms::Form {
 
 fn book_form() -> roan::forms::ModelForm {
     roan::forms::ModelForm::of::<book::Entity>()
-        .fields(["title", "slug", "author", "pages", "published", "notes"])
+        .fields([
+            "title",
+            "slug",
+            "author",
+            "pages",
+            "published",
+            "notes",
+            "tags",
+        ])
+        .many_to_many("tags", "books_book_tags", "book_id", "tag_id")
+        .choice_label("tags", |row| {
+            row["name"].as_str().unwrap_or("?").to_string()
+        })
         .label("pages", "Number of pages")
         .choice_label("author", |row| {
             row["name"].as_str().unwrap_or("?").to_string()
@@ -461,7 +524,9 @@ fn edit_project(dir: &std::path::Path) -> roan::Project {
     use roan::views::{CreateView, DeleteView, FormView, UpdateView};
     let app = roan::App::new("books")
         .model::<author::Entity>()
-        .model::<book::Entity>();
+        .model::<book::Entity>()
+        .model::<tag::Entity>()
+        .model::<book_tag::Entity>();
     roan::Project::new("editing", dir).app(app).urls(|| {
         vec![
             path(
@@ -587,6 +652,21 @@ async fn editing_client(name: &str) -> Client {
     db.execute(&schema.create_table_from_entity(book::Entity))
         .await
         .unwrap();
+    db.execute(&schema.create_table_from_entity(tag::Entity))
+        .await
+        .unwrap();
+    db.execute(&schema.create_table_from_entity(book_tag::Entity))
+        .await
+        .unwrap();
+    for (id, name) in [(1, "space"), (2, "ai"), (3, "short")] {
+        tag::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
     for (id, name) in [(1, "Ann Leckie"), (2, "Ted Chiang")] {
         author::ActiveModel {
             id: Set(id),
@@ -649,10 +729,17 @@ async fn create_and_update_views_validate_save_and_redirect() {
                 ("pages", "386"),
                 ("published", "on"),
                 ("notes", ""),
+                ("tags", "1"),
+                ("tags", "2"),
             ],
         )
         .await;
     ok.assert_redirects("/books/1/");
+    assert_eq!(
+        tags_of(&client, 1).await,
+        vec![1, 2],
+        "every selected tag is linked"
+    );
     let saved = book(&client, 1).await.expect("saved");
     assert_eq!(
         (
@@ -681,6 +768,9 @@ async fn create_and_update_views_validate_save_and_redirect() {
 
     // The update form is filled from the row; the row's own slug is not a duplicate.
     let edit = client.get("/books/1/edit/").await;
+    edit.assert_contains(r#"<select name="tags" id="id_tags" multiple>"#)
+        .assert_contains(r#"<option value="2" selected>ai</option>"#)
+        .assert_contains(r#"<option value="3">short</option>"#);
     edit.assert_contains("Editing Ancillary Justice")
         .assert_contains(r#"value="Ancillary Justice""#)
         .assert_contains(r#"<option value="1" selected>Ann Leckie</option>"#)
@@ -693,10 +783,17 @@ async fn create_and_update_views_validate_save_and_redirect() {
                 ("slug", "ancillary"),
                 ("author", "2"),
                 ("pages", "356"),
+                ("tags", "2"),
+                ("tags", "3"),
             ],
         )
         .await
         .assert_redirects("/books/1/");
+    assert_eq!(
+        tags_of(&client, 1).await,
+        vec![2, 3],
+        "the links follow the selection"
+    );
     let updated = book(&client, 1).await.unwrap();
     assert_eq!(
         (updated.title.as_str(), updated.author_id, updated.published),

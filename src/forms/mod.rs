@@ -98,7 +98,7 @@ pub use fields::{
 pub use form::{Cleaning, Errors, Form, NON_FIELD_ERRORS};
 pub use formset::{DEFAULT_MAX_NUM, DELETION_FIELD_NAME, FormSet};
 pub(crate) use model::object_error;
-pub use model::{ModelChoiceField, ModelForm};
+pub use model::{ModelChoiceField, ModelForm, ModelMultipleChoiceField};
 pub use model_formset::{ModelFormSet, SavedRows};
 pub(crate) use render::html_of;
 pub use render::{BoundField, ErrorList, FormView, pretty_name};

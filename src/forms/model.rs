@@ -66,6 +66,10 @@ pub struct ModelForm {
     instance: Option<Row>,
     prefix: Option<String>,
     data: Option<FormData>,
+    /// Many-to-many fields, each through a link table.
+    many: Vec<ManyToMany>,
+    /// The instance's links, read by `load`, as initial values.
+    many_initial: Vec<(String, Json)>,
     /// Where file fields store their uploads.
     storage: Option<Arc<dyn crate::files::Storage>>,
     /// The form itself, once loaded.
@@ -103,6 +107,8 @@ impl ModelForm {
             instance: None,
             prefix: None,
             data: None,
+            many: Vec::new(),
+            many_initial: Vec::new(),
             storage: None,
             form: None,
             columns: Vec::new(),
@@ -179,6 +185,28 @@ impl ModelForm {
         self
     }
 
+    /// A many-to-many field `name` through the link table `through`, whose `source` column
+    /// points at this model and `target` column at the other (auth's `user_groups`: `user_id`
+    /// and `group_id`): a multiple select of the other model's rows; `save` writes the links.
+    ///
+    /// The link table must be a registered model (its foreign key says what `target` points
+    /// at); [`load_for`](ModelForm::load_for) finds it in the site's models.
+    pub fn many_to_many(
+        mut self,
+        name: &str,
+        through: &str,
+        source: &str,
+        target: &str,
+    ) -> ModelForm {
+        self.many.push(ManyToMany {
+            name: name.to_string(),
+            through: through.to_string(),
+            source: source.to_string(),
+            target: target.to_string(),
+        });
+        self
+    }
+
     /// The row the form edits (Django's `instance=`): its values are the initial ones, and
     /// `save` updates it.
     pub fn instance(mut self, row: Row) -> ModelForm {
@@ -241,6 +269,7 @@ impl ModelForm {
                 .iter()
                 .any(|f| f.name == n || form_name(f) == n)
                 || self.extra.iter().any(|(e, _)| e == n)
+                || self.many.iter().any(|m| m.name == n)
         };
         let names = self.only.iter().flatten().chain(&self.exclude);
         let unknown: Vec<&str> = names.map(String::as_str).filter(|n| !known(n)).collect();
@@ -286,6 +315,19 @@ impl ModelForm {
                 None => form_field(f),
             };
             fields.push((name, field, Some(f.name.clone())));
+        }
+        let instance_pk = self.instance_pk();
+        for m in &self.many {
+            let wanted = !self.exclude.contains(&m.name)
+                && self.only.as_ref().is_none_or(|o| o.contains(&m.name));
+            if !wanted {
+                continue;
+            }
+            let (field, initial) = m.load(db, related, &self, instance_pk.as_deref()).await?;
+            fields.push((m.name.clone(), field, None));
+            if let Some(initial) = initial {
+                self.many_initial.push((m.name.clone(), initial));
+            }
         }
         if let Some(only) = &self.only {
             let position = |name: &str, column: &Option<String>| {
@@ -336,6 +378,10 @@ impl ModelForm {
         }
         if let Some(row) = &self.instance {
             form = form.initial(self.initial_map(row));
+        }
+        let many_initial: Map<String, Json> = self.many_initial.drain(..).collect();
+        if !many_initial.is_empty() {
+            form = form.initial(many_initial);
         }
         if let Some(data) = &self.data {
             form = form.bind(data.clone());
@@ -578,7 +624,33 @@ impl ModelForm {
     pub async fn save(&self, db: &impl ConnectionTrait) -> Result<Row, ObjectError> {
         let mut values = self.values()?;
         values.extend(self.store_files().await?);
-        self.write(db, values).await
+        let row = self.write(db, values).await?;
+        self.save_m2m(db, &row).await?;
+        Ok(row)
+    }
+
+    /// Writes the many-to-many links of the saved `row` (Django's `save_m2m`): links to rows
+    /// no longer chosen are deleted, new ones inserted. [`save`](ModelForm::save) does it;
+    /// after [`save_row`](ModelForm::save_row) it is done too.
+    pub async fn save_m2m(&self, db: &impl ConnectionTrait, row: &Row) -> Result<(), ObjectError> {
+        let Some(pk) = self
+            .model
+            .fields
+            .iter()
+            .find(|f| f.primary_key)
+            .and_then(|f| row.get(&f.name))
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let cleaned = self.cleaned_data();
+        for m in &self.many {
+            let Some(Json::Array(chosen)) = cleaned.get(&m.name) else {
+                continue;
+            };
+            m.write(db, &pk, chosen).await?;
+        }
+        Ok(())
     }
 
     /// Stores the files submitted to file fields (a field without a new file keeps the row's);
@@ -642,7 +714,9 @@ impl ModelForm {
             values.retain(|(c, _)| *c != column);
             values.push((column, value));
         }
-        self.write(db, values).await
+        let saved = self.write(db, values).await?;
+        self.save_m2m(db, &saved).await?;
+        Ok(saved)
     }
 
     async fn write(
@@ -850,6 +924,203 @@ async fn fk_choices(
             Some((value, text))
         })
         .collect())
+}
+
+/// A many-to-many field through a link table.
+#[derive(Clone, Debug)]
+struct ManyToMany {
+    name: String,
+    through: String,
+    source: String,
+    target: String,
+}
+
+impl ManyToMany {
+    fn link<'a>(&self, related: &'a [ModelState]) -> Result<&'a ModelState, ObjectError> {
+        related
+            .iter()
+            .find(|m| m.table == self.through)
+            .ok_or_else(|| ObjectError::UnknownField {
+                model: self.through.clone(),
+                field: format!(
+                    "{} (the link table of '{}' is not a registered model; register it on its \
+                     app with .model::<...>())",
+                    self.target, self.name
+                ),
+            })
+    }
+
+    /// The field (a multiple select of the rows the link's `target` points at) and, for an
+    /// instance, the keys it is linked to now.
+    async fn load(
+        &self,
+        db: &impl ConnectionTrait,
+        related: &[ModelState],
+        form: &ModelForm,
+        instance_pk: Option<&str>,
+    ) -> Result<(Arc<dyn FormField>, Option<Json>), ObjectError> {
+        let link = self.link(related)?;
+        let target = link
+            .field(&self.target)
+            .ok_or_else(|| ObjectError::UnknownField {
+                model: link.label(),
+                field: self.target.clone(),
+            })?;
+        let fk = target
+            .foreign_key
+            .clone()
+            .ok_or_else(|| ObjectError::UnknownField {
+                model: link.label(),
+                field: format!("{} (not a foreign key)", self.target),
+            })?;
+        let target_model = related.iter().find(|m| m.table == fk.to_table);
+        let label = form
+            .choice_labels
+            .iter()
+            .find(|(n, _)| *n == self.name)
+            .map(|(_, l)| l.clone());
+        let choices = fk_choices(db, &fk, target_model, label).await?;
+        let field = ModelMultipleChoiceField {
+            options: FieldOptions {
+                required: false,
+                ..FieldOptions::default()
+            },
+            choices,
+            integer: is_integer(target),
+        };
+        let initial = match instance_pk {
+            Some(pk) => {
+                let source = link
+                    .field(&self.source)
+                    .ok_or_else(|| ObjectError::UnknownField {
+                        model: link.label(),
+                        field: self.source.clone(),
+                    })?;
+                let value = objects::convert(source, pk).ok().flatten().ok_or_else(|| {
+                    ObjectError::UnknownField {
+                        model: link.label(),
+                        field: self.source.clone(),
+                    }
+                })?;
+                let mut q = Query::select();
+                q.from(Alias::new(&link.table))
+                    .expr_as(Expr::col(Alias::new(&self.target)), Alias::new("t"))
+                    .and_where(sea_orm::sea_query::ExprTrait::eq(
+                        Expr::col(Alias::new(&self.source)),
+                        value,
+                    ))
+                    .order_by(Alias::new(&self.target), Order::Asc);
+                let keys: Vec<Json> = db
+                    .query_all(&q)
+                    .await?
+                    .iter()
+                    .filter_map(|r| {
+                        r.try_get::<i64>("", "t")
+                            .map(Json::from)
+                            .or_else(|_| r.try_get::<String>("", "t").map(Json::String))
+                            .ok()
+                    })
+                    .collect();
+                Some(Json::Array(keys))
+            }
+            None => None,
+        };
+        Ok((Arc::new(field), initial))
+    }
+
+    /// Makes the links of `pk` exactly `chosen`.
+    async fn write(
+        &self,
+        db: &impl ConnectionTrait,
+        pk: &Json,
+        chosen: &[Json],
+    ) -> Result<(), ObjectError> {
+        use sea_orm::sea_query::ExprTrait;
+        let as_value = |v: &Json| -> sea_orm::sea_query::Value {
+            match v {
+                Json::Number(n) if n.is_i64() => n.as_i64().unwrap_or_default().into(),
+                Json::String(s) => s.clone().into(),
+                other => other.to_string().into(),
+            }
+        };
+        let source = Expr::col(Alias::new(&self.source));
+        let target = Expr::col(Alias::new(&self.target));
+        let mut delete = Query::delete();
+        delete
+            .from_table(Alias::new(&self.through))
+            .and_where(source.clone().eq(as_value(pk)));
+        if !chosen.is_empty() {
+            delete.and_where(target.clone().is_not_in(chosen.iter().map(as_value)));
+        }
+        db.execute(&delete).await?;
+        for key in chosen {
+            let mut exists = Query::select();
+            exists
+                .from(Alias::new(&self.through))
+                .expr(Expr::cust("1"))
+                .and_where(source.clone().eq(as_value(pk)))
+                .and_where(target.clone().eq(as_value(key)));
+            if db.query_one(&exists).await?.is_some() {
+                continue;
+            }
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new(&self.through))
+                .columns([Alias::new(&self.source), Alias::new(&self.target)])
+                .values([as_value(pk).into(), as_value(key).into()])
+                .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+            db.execute(&insert).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Django's `ModelMultipleChoiceField`: any number of the rows of a model (a many-to-many
+/// field), as a `<select multiple>`.
+#[derive(Clone)]
+pub struct ModelMultipleChoiceField {
+    options: FieldOptions,
+    choices: Vec<(String, String)>,
+    integer: bool,
+}
+
+impl ModelMultipleChoiceField {
+    /// A choice of any of the (primary key, label) pairs; `integer` keys clean to numbers.
+    pub fn new(choices: Vec<(String, String)>, integer: bool) -> ModelMultipleChoiceField {
+        ModelMultipleChoiceField {
+            options: FieldOptions::default(),
+            choices,
+            integer,
+        }
+    }
+}
+
+impl FormField for ModelMultipleChoiceField {
+    fn options(&self) -> &FieldOptions {
+        &self.options
+    }
+    fn default_widget(&self) -> Widget {
+        Widget::SelectMultiple
+    }
+    fn choices(&self) -> Vec<(String, String)> {
+        self.choices.clone()
+    }
+    fn to_value(&self, raw: &[&str]) -> Result<Json, ValidationError> {
+        let mut values = Vec::new();
+        for s in raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            if !self.choices.iter().any(|(v, _)| v == s) {
+                return Err(ValidationError::new(
+                    format!("Select a valid choice. {s} is not one of the available choices."),
+                    "invalid_choice",
+                ));
+            }
+            values.push(match (self.integer, s.parse::<i64>()) {
+                (true, Ok(n)) => Json::from(n),
+                _ => Json::String(s.to_string()),
+            });
+        }
+        Ok(Json::Array(values))
+    }
 }
 
 /// Django's `ModelChoiceField`: one of the rows a foreign key can point at, shown as a
