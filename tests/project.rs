@@ -486,3 +486,289 @@ fn same_name_projects_each_run_their_own_binary() {
         text(&out)
     );
 }
+
+const POLLS_MODELS: &str = r#"//! Models of the polls app.
+
+pub mod question {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "polls_question")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(200))")]
+        pub question_text: String,
+        #[sea_orm(unique, column_type = "String(StringLen::N(50))")]
+        pub slug: String,
+        #[sea_orm(column_type = "String(StringLen::N(100))")]
+        pub attachment: String,
+        pub category_id: i32,
+        #[sea_orm(belongs_to, from = "category_id", to = "id", on_delete = "Cascade")]
+        pub category: BelongsTo<super::category::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod category {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "polls_category")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(50))")]
+        pub name: String,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod tag {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "polls_tag")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(20))")]
+        pub name: String,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod question_tags {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "polls_question_tags")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub question_id: i32,
+        #[sea_orm(belongs_to, from = "question_id", to = "id", on_delete = "Cascade")]
+        pub question: BelongsTo<super::question::Entity>,
+        pub tag_id: i32,
+        #[sea_orm(belongs_to, from = "tag_id", to = "id", on_delete = "Cascade")]
+        pub tag: BelongsTo<super::tag::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+"#;
+
+const POLLS_VIEWS: &str = r#"//! Views of the polls app: a declared form and generic views.
+
+use super::models::question;
+use roan::forms::{FileField, ModelForm};
+use roan::views::{CreateView, DeleteView, DetailView, FormView, ListView, UpdateView};
+use sea_orm::{EntityTrait, QueryOrder};
+
+#[derive(roan::Form, serde::Deserialize)]
+pub struct Contact {
+    #[form(max_length = 100)]
+    pub subject: String,
+    #[form(email)]
+    pub sender: String,
+    pub cc_myself: bool,
+    #[form(choices = [("news", "News"), ("tips", "Tips"), ("jobs", "Jobs")], required = false)]
+    pub topics: Vec<String>,
+}
+
+pub fn contact() -> FormView {
+    FormView::new(Contact::form)
+        .template_name("polls/contact.html")
+        .success_url("/polls/")
+}
+
+pub fn index() -> ListView<question::Entity> {
+    ListView::<question::Entity>::new()
+        .queryset(|_| question::Entity::find().order_by_asc(question::Column::Id))
+        .context_object_name("latest_question_list")
+        .template_name("polls/index.html")
+}
+
+pub fn detail() -> DetailView<question::Entity> {
+    DetailView::<question::Entity>::new()
+}
+
+fn question_form() -> ModelForm {
+    ModelForm::of::<question::Entity>()
+        .fields(["question_text", "slug", "category", "tags", "attachment"])
+        .many_to_many("tags", "polls_question_tags", "question_id", "tag_id")
+        .choice_label("category", |row| row["name"].as_str().unwrap_or("").to_string())
+        .choice_label("tags", |row| row["name"].as_str().unwrap_or("").to_string())
+        .field("attachment", FileField::new().upload_to("attachments/"))
+}
+
+pub fn create() -> CreateView<question::Entity> {
+    CreateView::<question::Entity>::new()
+        .form(question_form)
+        .success_url("polls:detail")
+}
+
+pub fn update() -> UpdateView<question::Entity> {
+    UpdateView::<question::Entity>::new()
+        .form(question_form)
+        .success_url("polls:detail")
+}
+
+pub fn delete() -> DeleteView<question::Entity> {
+    DeleteView::<question::Entity>::new().success_url("polls:index")
+}
+"#;
+
+const POLLS_URLS: &str = r#"//! URL patterns of the polls app.
+
+use super::views;
+use roan::urls::{Urls, path};
+
+pub fn urls() -> Urls {
+    Urls::app(
+        "polls",
+        vec![
+            path("", views::index()).name("index"),
+            path("<int:pk>/", views::detail()).name("detail"),
+            path("add/", views::create()).name("add"),
+            path("<int:pk>/edit/", views::update()).name("edit"),
+            path("<int:pk>/delete/", views::delete()).name("delete"),
+            path("contact/", views::contact()).name("contact"),
+        ],
+    )
+}
+"#;
+
+const POLLS_TESTS: &str = r##"//! The polls app through the test client: forms, generic views, uploads.
+
+use super::models::{category, question, question_tags, tag};
+use roan::test::Client;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+async fn client() -> Client {
+    let client = Client::new(crate::project()).await;
+    let db = client.site().db().await.unwrap();
+    for (id, name) in [(1, "general"), (2, "sport")] {
+        category::ActiveModel { id: Set(id), name: Set(name.into()) }.insert(db).await.unwrap();
+    }
+    for (id, name) in [(1, "fun"), (2, "news")] {
+        tag::ActiveModel { id: Set(id), name: Set(name.into()) }.insert(db).await.unwrap();
+    }
+    client
+}
+
+#[tokio::test]
+async fn derived_contact_form() {
+    let client = client().await;
+    client.get("/polls/contact/").await.assert_contains(r#"<select name="topics" id="id_topics" multiple>"#);
+    client
+        .post("/polls/contact/", &[("subject", "Hi"), ("sender", "nope"), ("topics", "news")])
+        .await
+        .assert_contains("Enter a valid email address.")
+        .assert_contains(r#"<option value="news" selected>News</option>"#);
+    client
+        .post("/polls/contact/", &[("subject", "Hi"), ("sender", "a@b.org"), ("topics", "news"), ("topics", "jobs")])
+        .await
+        .assert_redirects("/polls/");
+}
+
+#[tokio::test]
+async fn create_update_delete_with_fk_m2m_and_a_file() {
+    let client = client().await;
+    let db = client.site().db().await.unwrap();
+    client.get("/polls/add/").await.assert_contains(r#"<option value="2">sport</option>"#);
+    let bad = client
+        .post_multipart("/polls/add/", &[("question_text", "What's up?"), ("slug", "up"), ("category", "7")], &[])
+        .await;
+    bad.assert_contains("Select a valid choice. That choice is not one of the available choices.")
+        .assert_contains("This field is required.")
+        .assert_contains(r#"value="What&#x27;s up?""#);
+
+    let big: Vec<u8> = (0..10 * 1024 * 1024).map(|i| (i % 7) as u8).collect();
+    client
+        .post_multipart(
+            "/polls/add/",
+            &[("question_text", "What's up?"), ("slug", "up"), ("category", "2"), ("tags", "1"), ("tags", "2")],
+            &[("attachment", "../../big report.bin", &big)],
+        )
+        .await
+        .assert_redirects("/polls/1/");
+    let q = question::Entity::find_by_id(1).one(db).await.unwrap().unwrap();
+    assert_eq!((q.category_id, q.attachment.as_str()), (2, "attachments/big_report.bin"));
+    let media = client.site().settings().media_root_path();
+    assert_eq!(std::fs::metadata(media.join(&q.attachment)).unwrap().len(), big.len() as u64);
+    let links = question_tags::Entity::find().filter(question_tags::Column::QuestionId.eq(1)).all(db).await.unwrap();
+    assert_eq!(links.len(), 2, "both tags of the multi-select are linked");
+    let served = client.get("/media/attachments/big_report.bin").await;
+    assert_eq!(served.bytes().len(), big.len());
+
+    client.get("/polls/").await.assert_contains("What&#x27;s up?");
+    client.get("/polls/1/").await.assert_contains("What&#x27;s up?");
+    client
+        .post_multipart("/polls/1/edit/", &[("question_text", "Still up?"), ("slug", "up"), ("category", "1"), ("tags", "2")], &[])
+        .await
+        .assert_redirects("/polls/1/");
+    let q = question::Entity::find_by_id(1).one(db).await.unwrap().unwrap();
+    assert_eq!((q.question_text.as_str(), q.attachment.as_str()), ("Still up?", "attachments/big_report.bin"));
+    client.get("/polls/1/delete/").await.assert_contains("Still up?");
+    client.post("/polls/1/delete/", &[]).await.assert_redirects("/polls/");
+    assert!(question::Entity::find_by_id(1).one(db).await.unwrap().is_none());
+}
+"##;
+
+#[test]
+fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
+    let dir = workdir("generic");
+    let p = new_project(&dir, "polls_site");
+    let out = run(&p, &["startapp", "polls"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(p.join("src/polls/models.rs"), POLLS_MODELS).unwrap();
+    std::fs::write(p.join("src/polls/views.rs"), POLLS_VIEWS).unwrap();
+    std::fs::write(p.join("src/polls/urls.rs"), POLLS_URLS).unwrap();
+    std::fs::write(p.join("src/polls/tests.rs"), POLLS_TESTS).unwrap();
+    edit(
+        &p.join("src/polls/mod.rs"),
+        "        // roan:models",
+        "        .model::<models::category::Entity>()\n        .model::<models::question::Entity>()\n        .model::<models::tag::Entity>()\n        .model::<models::question_tags::Entity>()\n        // roan:models",
+    );
+    let t = p.join("templates/polls");
+    std::fs::write(
+        t.join("index.html"),
+        "{% for q in latest_question_list %}<li>{{ q.question_text }}</li>{% endfor %}",
+    )
+    .unwrap();
+    std::fs::write(t.join("question_detail.html"), "<h1>{{ question.question_text }}</h1>").unwrap();
+    std::fs::write(
+        t.join("question_form.html"),
+        "<form method=\"post\" enctype=\"multipart/form-data\">{{ csrf_input() }}{{ form }}</form>",
+    )
+    .unwrap();
+    std::fs::write(t.join("question_confirm_delete.html"), "Delete {{ object.question_text }}?").unwrap();
+    std::fs::write(t.join("contact.html"), "<form method=\"post\">{{ csrf_input() }}{{ form }}</form>").unwrap();
+
+    let out = run(&p, &["makemigrations"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&p, &["test"]);
+    assert!(out.status.success(), "the project's tests:\n{}", text(&out));
+    let all = text(&out);
+    for name in ["derived_contact_form", "create_update_delete_with_fk_m2m_and_a_file"] {
+        assert!(all.contains(&format!("{name} ... ok")), "{name} did not pass:\n{all}");
+    }
+
+    // And over real HTTP: migrate, then the generic list page and the derived form.
+    let out = run(&p, &["migrate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let server = Server::start(&p, &[], &[]);
+    let r = server.get("/polls/contact/");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(r#"<input type="email" name="sender""#), "{}", r.body);
+    assert_eq!(server.get("/polls/").status, 200);
+    assert_eq!(server.get("/polls/9/").status, 404);
+}
