@@ -909,4 +909,29 @@ async fn a_project_model_belongs_to_the_auth_user() {
         orphan.is_err(),
         "no user 42: the foreign key refuses the row"
     );
+
+    // As Django, each foreign key column is indexed: the project's, and auth's link tables'
+    // (its migration 0002 added theirs).
+    assert!(post.field("author_id").unwrap().db_index);
+    let indexes: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_idx' ORDER BY name",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect();
+    for name in [
+        "blog_post_author_id_idx",
+        "roan_auth_user_groups_group_id_idx",
+        "roan_auth_user_groups_user_id_idx",
+        "roan_auth_group_permissions_permission_id_idx",
+    ] {
+        assert!(
+            indexes.iter().any(|i| i == name),
+            "{name} not in {indexes:?}"
+        );
+    }
 }

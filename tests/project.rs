@@ -744,22 +744,40 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         "{% for q in latest_question_list %}<li>{{ q.question_text }}</li>{% endfor %}",
     )
     .unwrap();
-    std::fs::write(t.join("question_detail.html"), "<h1>{{ question.question_text }}</h1>").unwrap();
+    std::fs::write(
+        t.join("question_detail.html"),
+        "<h1>{{ question.question_text }}</h1>",
+    )
+    .unwrap();
     std::fs::write(
         t.join("question_form.html"),
         "<form method=\"post\" enctype=\"multipart/form-data\">{{ csrf_input() }}{{ form }}</form>",
     )
     .unwrap();
-    std::fs::write(t.join("question_confirm_delete.html"), "Delete {{ object.question_text }}?").unwrap();
-    std::fs::write(t.join("contact.html"), "<form method=\"post\">{{ csrf_input() }}{{ form }}</form>").unwrap();
+    std::fs::write(
+        t.join("question_confirm_delete.html"),
+        "Delete {{ object.question_text }}?",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("contact.html"),
+        "<form method=\"post\">{{ csrf_input() }}{{ form }}</form>",
+    )
+    .unwrap();
 
     let out = run(&p, &["makemigrations"]);
     assert!(out.status.success(), "{}", text(&out));
     let out = run(&p, &["test"]);
     assert!(out.status.success(), "the project's tests:\n{}", text(&out));
     let all = text(&out);
-    for name in ["derived_contact_form", "create_update_delete_with_fk_m2m_and_a_file"] {
-        assert!(all.contains(&format!("{name} ... ok")), "{name} did not pass:\n{all}");
+    for name in [
+        "derived_contact_form",
+        "create_update_delete_with_fk_m2m_and_a_file",
+    ] {
+        assert!(
+            all.contains(&format!("{name} ... ok")),
+            "{name} did not pass:\n{all}"
+        );
     }
 
     // And over real HTTP: migrate, then the generic list page and the derived form.
@@ -768,7 +786,11 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     let server = Server::start(&p, &[], &[]);
     let r = server.get("/polls/contact/");
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains(r#"<input type="email" name="sender""#), "{}", r.body);
+    assert!(
+        r.body.contains(r#"<input type="email" name="sender""#),
+        "{}",
+        r.body
+    );
     assert_eq!(server.get("/polls/").status, 200);
     assert_eq!(server.get("/polls/9/").status, 404);
 }

@@ -121,6 +121,11 @@ where
                 to_column: to_col,
                 on_delete: def.on_delete.map(on_delete).unwrap_or(OnDelete::NoAction),
             });
+            // As Django: every foreign key column is indexed (joins and cascades read it),
+            // unless a unique index or the primary key already covers it.
+            if !f.unique && !f.primary_key {
+                f.db_index = true;
+            }
         }
     }
 

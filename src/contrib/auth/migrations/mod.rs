@@ -3,8 +3,12 @@
 //! migration here.
 
 mod m0001_initial;
+mod m0002_foreign_key_indexes;
 
 /// The app's migrations, in the order they were written.
 pub fn all() -> Vec<crate::migrations::Migration> {
-    vec![m0001_initial::migration()]
+    vec![
+        m0001_initial::migration(),
+        m0002_foreign_key_indexes::migration(),
+    ]
 }
