@@ -303,3 +303,316 @@ async fn on_mariadb() {
         scenario(db).await;
     }
 }
+
+// Django's lookups through roan::db::query, on each backend.
+
+fn polls() -> Vec<ModelState> {
+    let question = ModelState {
+        app: "polls".into(),
+        name: "question".into(),
+        table: "polls_question".into(),
+        fields: vec![
+            pk(),
+            Field::new("question_text", FieldType::String).max_length(200),
+            Field::new("pub_date", FieldType::DateTime).null(),
+        ],
+        indexes: vec![],
+    };
+    let choice = ModelState {
+        app: "polls".into(),
+        name: "choice".into(),
+        table: "polls_choice".into(),
+        fields: vec![
+            pk(),
+            Field::new("question_id", FieldType::Integer).foreign_key(
+                "polls_question",
+                "id",
+                OnDelete::Cascade,
+            ),
+            Field::new("choice_text", FieldType::String).max_length(200),
+            Field::new("votes", FieldType::Integer).default(DefaultValue::Int(0)),
+        ],
+        indexes: vec![],
+    };
+    vec![question, choice]
+}
+
+async fn ids_of(db: &DatabaseConnection, qs: roan::db::query::QuerySet<'_>) -> Vec<i64> {
+    qs.all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn lookups(db: DatabaseConnection) {
+    use roan::db::query::QuerySet;
+    use serde_json::json;
+    let models = polls();
+    let backend = db.get_database_backend();
+    for m in &models {
+        for sql in schema::create_table(m, &m.table, backend) {
+            db.execute_unprepared(&sql).await.unwrap();
+        }
+    }
+    for (text, date) in [
+        ("What's up?", Some("2026-11-20 10:00:00")),
+        ("Old question", Some("2025-03-04 09:00:00")),
+        ("What is new?", Some("2026-12-01 12:30:00")),
+        ("Undated", None),
+    ] {
+        let mut row = form(&[("question_text", text)]);
+        if let Some(d) = date {
+            row.insert("pub_date".into(), d.into());
+        }
+        objects::create(&db, &models[0], &row).await.unwrap();
+    }
+    for (q, text, votes) in [(1, "Not much", "3"), (1, "The sky", "0"), (3, "Rust", "1")] {
+        let row = form(&[
+            ("question_id", &q.to_string()),
+            ("choice_text", text),
+            ("votes", votes),
+        ]);
+        objects::create(&db, &models[1], &row).await.unwrap();
+    }
+    let q = || QuerySet::new(&models, "polls.question").unwrap();
+    let c = || QuerySet::new(&models, "polls.choice").unwrap();
+    let ids = |rows: Vec<roan::db::objects::Row>| -> Vec<i64> {
+        rows.iter().map(|r| r["id"].as_i64().unwrap()).collect()
+    };
+
+    let this_year = q().filter(&[("pub_date__year", json!(2026))]).unwrap();
+    assert_eq!(this_year.count(&db).await.unwrap(), 2);
+    let recent = this_year
+        .clone()
+        .exclude(&[("question_text__startswith", json!("Old"))])
+        .unwrap()
+        .order_by(&["-pub_date"])
+        .unwrap()
+        .slice(0, Some(5));
+    assert_eq!(ids(recent.all(&db).await.unwrap()), [3, 1]);
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("question_text__icontains", json!("WHAT"))])
+                .unwrap()
+                .order_by(&["id"])
+                .unwrap()
+        )
+        .await,
+        [1, 3]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("question_text__iexact", json!("old QUESTION"))])
+                .unwrap()
+        )
+        .await,
+        [2]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("question_text__endswith", json!("?"))])
+                .unwrap()
+                .order_by(&["id"])
+                .unwrap()
+        )
+        .await,
+        [1, 3]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("id__in", json!([1, 4]))])
+                .unwrap()
+                .order_by(&["id"])
+                .unwrap()
+        )
+        .await,
+        [1, 4]
+    );
+    assert_eq!(
+        ids_of(&db, q().filter(&[("pk", json!(2))]).unwrap()).await,
+        [2]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("pub_date__isnull", json!(true))]).unwrap()
+        )
+        .await,
+        [4]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[(
+                "pub_date__range",
+                json!(["2026-01-01 00:00:00", "2026-11-30 00:00:00"])
+            )])
+            .unwrap()
+        )
+        .await,
+        [1]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("pub_date__month", json!(12)), ("pub_date__day", json!(1))])
+                .unwrap()
+        )
+        .await,
+        [3]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("pub_date__year__lt", json!(2026))]).unwrap()
+        )
+        .await,
+        [2]
+    );
+    // A 50% in the text is matched as text, not as a wildcard.
+    assert_eq!(
+        q().filter(&[("question_text__contains", json!("%"))])
+            .unwrap()
+            .count(&db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Across relations, both ways.
+    assert_eq!(
+        ids_of(&db, q().filter(&[("choice__votes__gt", json!(2))]).unwrap()).await,
+        [1]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            q().filter(&[("choice__choice_text", json!("Rust"))])
+                .unwrap()
+        )
+        .await,
+        [3]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            c().filter(&[("question__pub_date__lte", json!("2026-11-30 00:00:00"))])
+                .unwrap()
+                .order_by(&["id"])
+                .unwrap()
+        )
+        .await,
+        [1, 2]
+    );
+    assert_eq!(
+        ids_of(&db, c().filter(&[("question", json!(3))]).unwrap()).await,
+        [3]
+    );
+    assert_eq!(
+        ids_of(
+            &db,
+            c().filter(&[("question__question_text__startswith", json!("What"))])
+                .unwrap()
+                .order_by(&["-votes"])
+                .unwrap()
+        )
+        .await,
+        [1, 3, 2]
+    );
+
+    // first, last, exists, a slice's count.
+    assert_eq!(q().first(&db).await.unwrap().unwrap()["id"], 1);
+    assert_eq!(q().last(&db).await.unwrap().unwrap()["id"], 4);
+    assert!(
+        !q().filter(&[("question_text", json!("nothing"))])
+            .unwrap()
+            .exists(&db)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        q().order_by(&["id"])
+            .unwrap()
+            .slice(1, Some(3))
+            .count(&db)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        ids(q()
+            .order_by(&["id"])
+            .unwrap()
+            .slice(2, None)
+            .all(&db)
+            .await
+            .unwrap()),
+        [3, 4]
+    );
+
+    // update and delete in one statement each.
+    assert_eq!(
+        q().filter(&[("pk", json!(3))])
+            .unwrap()
+            .update(&db, &[("question_text", json!("x"))])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ids_of(&db, q().filter(&[("question_text", json!("x"))]).unwrap()).await,
+        [3]
+    );
+    assert_eq!(
+        c().filter(&[("question__question_text", json!("x"))])
+            .unwrap()
+            .delete(&db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(c().count(&db).await.unwrap(), 2);
+
+    // Django's errors.
+    assert_eq!(
+        q().filter(&[("titel", json!("x"))])
+            .unwrap_err()
+            .to_string(),
+        "FieldError: Cannot resolve keyword 'titel' into field. Choices are: choice, id, pub_date, question_text"
+    );
+    assert_eq!(
+        q().filter(&[("question_text__foo", json!("x"))])
+            .unwrap_err()
+            .to_string(),
+        "FieldError: Unsupported lookup 'foo' for question_text (String) or join on the field not permitted."
+    );
+    assert_eq!(
+        q().filter(&[("id", json!("abc"))]).unwrap_err().to_string(),
+        "ValidationError: id: 'abc': Enter a whole number."
+    );
+}
+
+#[tokio::test]
+async fn lookups_on_sqlite() {
+    lookups(Database::connect("sqlite::memory:").await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn lookups_on_postgresql() {
+    if let Some(db) = server("PostgreSQL", &postgres_url()).await {
+        lookups(db).await;
+    }
+}
+
+#[tokio::test]
+async fn lookups_on_mariadb() {
+    if let Some(db) = server("MariaDB", &mysql_url()).await {
+        lookups(db).await;
+    }
+}

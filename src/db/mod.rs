@@ -9,6 +9,7 @@ mod entity;
 mod expressions;
 mod meta;
 pub mod objects;
+pub mod query;
 
 pub use connect::connect;
 pub use entity::{model_named, model_of};

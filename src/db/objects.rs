@@ -365,7 +365,7 @@ fn string(row: &QueryResult, name: &str) -> Option<Json> {
         .map(Json::String)
 }
 
-fn to_row(model: &ModelState, r: &QueryResult) -> Row {
+pub(crate) fn to_row(model: &ModelState, r: &QueryResult) -> Row {
     model
         .fields
         .iter()
