@@ -275,6 +275,24 @@ async fn a_project_overrides_a_widget_template_and_bad_bodies_get_error_pages() 
         html.contains(r#"<input class="fancy" type="email" name="sender">"#),
         "{html}"
     );
+    // Without DEBUG forms are written from roan's markup in Rust, unless a template overrides
+    // it, as here: the override still wins.
+    let production = Client::with_settings(project(&dir), |s| {
+        s.debug = false;
+        s.allowed_hosts.push("testserver".into());
+    })
+    .await;
+    let html = production.get("/contact/").await.text();
+    assert!(
+        html.contains(r#"<input class="fancy" type="email" name="sender">"#),
+        "{html}"
+    );
+    let plain = Client::with_settings(project(&project_dir("plain")), |s| s.debug = false).await;
+    let html = plain.get("/contact/").await.text();
+    assert!(
+        html.contains(r#"<input type="email" name="sender" id="id_sender" required>"#),
+        "{html}"
+    );
 
     let r = client
         .post_with_headers(

@@ -82,6 +82,7 @@ pub(crate) mod data;
 mod fields;
 mod form;
 mod formset;
+pub(crate) mod html;
 mod model;
 mod model_formset;
 mod render;

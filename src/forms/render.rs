@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 /// One option of a select, radio group or checkbox group.
 #[derive(Debug, Clone, Serialize)]
-struct OptionContext {
-    value: String,
-    label: String,
-    selected: bool,
-    id: String,
+pub(crate) struct OptionContext {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
+    pub(crate) id: String,
 }
 
 /// What a widget template sees as `widget`.
@@ -48,6 +48,8 @@ pub struct BoundField {
     errors: Arc<ErrorList>,
     widget: Widget,
     context: WidgetContext,
+    /// `context` as the widget templates see it, converted once, when a template asks.
+    widget_value: std::sync::OnceLock<Value>,
 }
 
 /// A list of error messages; printed, Django's `<ul class="errorlist">`.
@@ -175,6 +177,16 @@ impl BoundField {
             Widget::PasswordInput | Widget::CheckboxInput | Widget::FileInput => None,
             _ => values.last().cloned(),
         };
+        let context = WidgetContext {
+            name: html_name.clone(),
+            input_type: widget.input_type(),
+            value,
+            attrs,
+            options: options_ctx,
+            id: auto_id.clone(),
+            required,
+            template_name: widget.template_name(),
+        };
         BoundField {
             name: name.to_string(),
             label: options.label.clone().unwrap_or_else(|| pretty_name(name)),
@@ -184,32 +196,87 @@ impl BoundField {
                 id: Some(format!("{auto_id}_error")),
                 class: "errorlist",
             }),
-            context: WidgetContext {
-                name: html_name.clone(),
-                input_type: widget.input_type(),
-                value,
-                attrs,
-                options: options_ctx,
-                id: auto_id.clone(),
-                required,
-                template_name: widget.template_name(),
-            },
+            widget_value: std::sync::OnceLock::new(),
+            context,
             widget,
             html_name,
             auto_id,
         }
     }
 
+    fn widget_template_value(&self) -> Value {
+        self.widget_value
+            .get_or_init(|| Value::from(minijinja::value::Serde(&self.context)))
+            .clone()
+    }
+
     /// The widget's HTML.
     pub fn as_widget(&self) -> Result<String, minijinja::Error> {
+        if crate::template::builtin_forms() {
+            let mut out = String::new();
+            super::html::widget(&mut out, self);
+            return Ok(out);
+        }
         crate::template::render_builtin(
             self.context.template_name,
-            minijinja::context! { widget => Value::from(minijinja::value::Serde(&self.context)) },
+            minijinja::context! { widget => self.widget_template_value() },
         )
+    }
+
+    pub(crate) fn label_text(&self) -> &str {
+        &self.label
+    }
+    pub(crate) fn help_text_str(&self) -> &str {
+        &self.help_text
+    }
+    pub(crate) fn auto_id_str(&self) -> &str {
+        &self.auto_id
+    }
+    pub(crate) fn error_list(&self) -> &ErrorList {
+        &self.errors
+    }
+    pub(crate) fn is_hidden_field(&self) -> bool {
+        self.widget.is_hidden()
+    }
+    pub(crate) fn widget_kind(&self) -> Widget {
+        self.widget.clone()
+    }
+    pub(crate) fn widget_name(&self) -> &str {
+        &self.context.name
+    }
+    pub(crate) fn widget_id(&self) -> &str {
+        &self.context.id
+    }
+    pub(crate) fn widget_required(&self) -> bool {
+        self.context.required
+    }
+    pub(crate) fn widget_value_text(&self) -> Option<&str> {
+        self.context.value.as_deref()
+    }
+    pub(crate) fn widget_attrs(&self) -> &[(String, Json)] {
+        &self.context.attrs
+    }
+    pub(crate) fn widget_options(&self) -> &[OptionContext] {
+        &self.context.options
     }
 
     /// `<label for="id_subject">Subject:</label>`.
     pub fn label_tag(&self) -> Result<String, minijinja::Error> {
+        if crate::template::builtin_forms() {
+            let mut out = String::new();
+            if !self.label.is_empty() {
+                out.push_str("<label");
+                if let Some(id) = self.id_for_label() {
+                    out.push_str(" for=\"");
+                    super::html::escape(&mut out, &id);
+                    out.push('"');
+                }
+                out.push('>');
+                super::html::escape(&mut out, &self.label);
+                out.push_str(":</label>");
+            }
+            return Ok(out);
+        }
         crate::template::render_builtin(
             "forms/label.html",
             minijinja::context! {
@@ -219,7 +286,7 @@ impl BoundField {
         )
     }
 
-    fn id_for_label(&self) -> Option<String> {
+    pub(crate) fn id_for_label(&self) -> Option<String> {
         self.widget.labels_itself().then(|| self.auto_id.clone())
     }
 }
@@ -243,7 +310,8 @@ impl Object for BoundField {
             "is_hidden" => Value::from(self.widget.is_hidden()),
             "widget_type" => Value::from(self.widget.widget_type()),
             "use_fieldset" => Value::from(!self.widget.labels_itself()),
-            "widget" => Value::from(minijinja::value::Serde(&self.context)),
+            "widget" => self.widget_template_value(),
+            "widget_template" => Value::from(self.context.template_name),
             _ => return None,
         })
     }
@@ -263,10 +331,24 @@ impl ErrorList {
         }
     }
 
+    pub(crate) fn parts(&self) -> (&[String], Option<&str>, &'static str) {
+        (&self.messages, self.id.as_deref(), self.class)
+    }
+
+    /// Whether there is no message.
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
     /// The list's HTML (empty when there are no errors).
     pub fn as_html(&self) -> Result<String, minijinja::Error> {
         if self.messages.is_empty() {
             return Ok(String::new());
+        }
+        if crate::template::builtin_forms() {
+            let mut out = String::new();
+            super::html::errors(&mut out, self);
+            return Ok(out);
         }
         crate::template::render_builtin(
             "forms/errors/list/ul.html",
@@ -324,10 +406,23 @@ impl FormView {
     /// The form rendered with one of the layout templates: `forms/div.html`, `forms/p.html`,
     /// `forms/table.html` or `forms/ul.html`.
     pub fn render_with(self: &Arc<Self>, template: &str) -> Result<String, minijinja::Error> {
+        if crate::template::builtin_forms()
+            && let Some(html) = super::html::layout(self, template)
+        {
+            return Ok(html);
+        }
         crate::template::render_builtin(
             template,
             minijinja::context! { form => Value::from_dyn_object(self.clone()) },
         )
+    }
+
+    pub(crate) fn fields(&self) -> &[Arc<BoundField>] {
+        &self.fields
+    }
+
+    pub(crate) fn non_field_error_list(&self) -> &ErrorList {
+        &self.non_field_errors
     }
 
     fn list(&self, hidden: bool) -> Value {

@@ -188,6 +188,9 @@ impl minijinja::value::Object for UrlFunction {
 #[derive(Clone)]
 pub struct Templates {
     env: Arc<Environment<'static>>,
+    /// Forms render from roan's own markup in Rust: no installed template overrides a form
+    /// template, and templates are not reloaded (no `DEBUG`).
+    builtin_forms: bool,
 }
 
 impl Templates {
@@ -212,6 +215,12 @@ impl Templates {
         if settings.templates.app_dirs {
             dirs.extend(app_dirs);
         }
+        let builtin_forms = !settings.debug
+            && !dirs.iter().any(|d| {
+                crate::forms::html::REPLACED
+                    .iter()
+                    .any(|t| d.join(t).exists())
+            });
         let mut env = Environment::new();
         env.set_loader(loader::chain(dirs, settings.debug));
         env.set_auto_reload(settings.debug);
@@ -243,7 +252,10 @@ impl Templates {
         for library in libraries {
             library(&mut env, settings);
         }
-        Templates { env: Arc::new(env) }
+        Templates {
+            env: Arc::new(env),
+            builtin_forms,
+        }
     }
 
     /// Renders a template with a context.
@@ -254,7 +266,7 @@ impl Templates {
     /// # Ok(()) }
     /// ```
     pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
-        let _current = Current::enter(self.env.clone());
+        let _current = Current::enter(self.env.clone(), self.builtin_forms);
         self.env.get_template(name)?.render(context)
     }
 
@@ -272,15 +284,15 @@ impl Templates {
 thread_local! {
     /// The engines rendering on this thread, innermost last: a form printed in a template
     /// renders its widgets with the same engine, so a project's overrides apply.
-    static CURRENT: std::cell::RefCell<Vec<Arc<Environment<'static>>>> =
+    static CURRENT: std::cell::RefCell<Vec<(Arc<Environment<'static>>, bool)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
 struct Current;
 
 impl Current {
-    fn enter(env: Arc<Environment<'static>>) -> Current {
-        CURRENT.with(|c| c.borrow_mut().push(env));
+    fn enter(env: Arc<Environment<'static>>, builtin_forms: bool) -> Current {
+        CURRENT.with(|c| c.borrow_mut().push((env, builtin_forms)));
         Current
     }
 }
@@ -296,7 +308,7 @@ impl Drop for Current {
 /// Renders `name` with the engine that is rendering on this thread, or, outside a render, with
 /// an engine of roan's built-in templates alone (`form.as_div()` in Rust code).
 pub(crate) fn render_builtin(name: &str, context: Value) -> Result<String, Error> {
-    let env = CURRENT.with(|c| c.borrow().last().cloned());
+    let env = CURRENT.with(|c| c.borrow().last().map(|(env, _)| env.clone()));
     let env = match env {
         Some(env) => env,
         None => {
@@ -313,6 +325,29 @@ pub(crate) fn render_builtin(name: &str, context: Value) -> Result<String, Error
                 .clone()
         }
     };
-    let _current = Current::enter(env.clone());
+    let builtin = builtin_forms();
+    let _current = Current::enter(env.clone(), builtin);
     env.get_template(name)?.render(context)
+}
+
+/// Runs `f` with forms rendered from the templates, as a project that overrides one would.
+#[cfg(test)]
+pub(crate) fn with_form_templates<R>(f: impl FnOnce() -> R) -> R {
+    let env = CURRENT
+        .with(|c| c.borrow().last().map(|(env, _)| env.clone()))
+        .unwrap_or_else(|| {
+            let mut env = Environment::new();
+            env.set_loader(loader::chain(Vec::new(), false));
+            filters::register(&mut env);
+            env.set_formatter(django_escape);
+            Arc::new(env)
+        });
+    let _current = Current::enter(env, false);
+    f()
+}
+
+/// Whether forms render from roan's markup in Rust on this thread (see [`Templates`]); outside
+/// a render there is no project, so no override.
+pub(crate) fn builtin_forms() -> bool {
+    CURRENT.with(|c| c.borrow().last().map(|(_, b)| *b).unwrap_or(true))
 }
