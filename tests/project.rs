@@ -783,6 +783,79 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     // And over real HTTP: migrate, then the generic list page and the derived form.
     let out = run(&p, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out));
+
+    // Fixtures: loaddata from the app's fixtures/, dumpdata (to stdout and to a .gz), flush.
+    std::fs::create_dir_all(p.join("src/polls/fixtures")).unwrap();
+    std::fs::write(
+        p.join("src/polls/fixtures/categories.json"),
+        r#"[{"model": "polls.category", "pk": 1, "fields": {"name": "general"}},
+            {"model": "polls.category", "pk": 2, "fields": {"name": "sport"}},
+            {"model": "polls.tag", "pk": 1, "fields": {"name": "fun"}}]"#,
+    )
+    .unwrap();
+    let out = run(&p, &["loaddata", "categories"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Installed 3 object(s) from 1 fixture(s)"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&p, &["dumpdata", "polls.category", "--indent", "2"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let dumped = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        dumped.contains("\"model\": \"polls.category\",\n  \"pk\": 2,")
+            && dumped.contains("\"name\": \"sport\""),
+        "{dumped}"
+    );
+    let out = run(
+        &p,
+        &[
+            "dumpdata",
+            "polls",
+            "-e",
+            "polls.question",
+            "-o",
+            "dump.json.gz",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(p.join("dump.json.gz").exists());
+    let out = run(&p, &["flush", "--noinput"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&p, &["dumpdata", "polls.category"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let out = run(&p, &["loaddata", "dump.json.gz"]);
+    assert!(
+        text(&out).contains("Installed 3 object(s) from 1 fixture(s)"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(
+        p.join("broken.json"),
+        r#"[{"model": "polls.tag", "pk": 5, "fields": {"name": "ok"}},
+            {"model": "polls.tag", "pk": 6, "fields": {"name": "this name is far too long for the column"}},
+            {"model": "polls.nothing", "pk": 1, "fields": {}}]"#,
+    )
+    .unwrap();
+    let out = run(&p, &["loaddata", "broken.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("Invalid model identifier: 'polls.nothing'"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&p, &["loaddata", "nothing"]);
+    assert!(
+        text(&out).contains("No fixture named 'nothing' found."),
+        "{}",
+        text(&out)
+    );
+    let out = run(&p, &["dumpdata", "polls.tag"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("\"ok\""),
+        "nothing of broken.json was loaded"
+    );
     let server = Server::start(&p, &[], &[]);
     let r = server.get("/polls/contact/");
     assert_eq!(r.status, 200, "{}", r.body);

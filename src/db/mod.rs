@@ -7,6 +7,7 @@
 pub mod connect;
 mod entity;
 mod expressions;
+pub mod fixtures;
 mod meta;
 pub mod objects;
 pub mod query;

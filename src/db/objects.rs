@@ -255,10 +255,15 @@ pub async fn exists(
 }
 
 fn parse_datetime(text: &str) -> Option<chrono::NaiveDateTime> {
+    // An offset (DjangoJSONEncoder writes `Z` for UTC) is read as UTC, the way the naive
+    // column stores it.
+    if let Ok(aware) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(aware.naive_utc());
+    }
     [
-        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
     ]
     .iter()
@@ -326,7 +331,7 @@ fn read(row: &QueryResult, f: &Field) -> Json {
             .try_get::<Option<chrono::NaiveDateTime>>("", name)
             .ok()
             .flatten()
-            .map(|d| Json::String(d.format("%Y-%m-%d %H:%M:%S").to_string()))
+            .map(|d| Json::String(d.format("%Y-%m-%d %H:%M:%S%.f").to_string()))
             .or_else(|| string(row, name)),
         FieldType::DateTimeTz => row
             .try_get::<Option<chrono::DateTime<chrono::Utc>>>("", name)

@@ -2,6 +2,9 @@
 
 mod check;
 mod diffsettings;
+mod dumpdata;
+mod flush;
+mod loaddata;
 mod makemigrations;
 mod migrate;
 mod runserver;
@@ -10,6 +13,9 @@ mod sqlmigrate;
 
 pub use check::Check;
 pub use diffsettings::DiffSettings;
+pub use dumpdata::DumpData;
+pub use flush::Flush;
+pub use loaddata::LoadData;
 pub use makemigrations::MakeMigrations;
 pub use migrate::Migrate;
 pub use runserver::RunServer;
@@ -24,6 +30,9 @@ pub fn builtin() -> Vec<Arc<dyn Command>> {
     vec![
         Arc::new(Check),
         Arc::new(DiffSettings),
+        Arc::new(DumpData),
+        Arc::new(Flush),
+        Arc::new(LoadData),
         Arc::new(MakeMigrations),
         Arc::new(Migrate),
         Arc::new(RunServer),
