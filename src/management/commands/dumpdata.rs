@@ -30,7 +30,7 @@ pub(crate) fn select_models<'a>(
                     .ok_or_else(|| CommandError::new(format!("Unknown model: {label}")))
             }
             None => {
-                if !apps.iter().any(|a| *a == label) {
+                if !apps.contains(&label) {
                     return Err(CommandError::new(format!(
                         "No installed app with label '{label}'."
                     )));
