@@ -845,6 +845,24 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         "{}",
         text(&out)
     );
+    // dbshell runs the database's own client on the project's database.
+    if std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok()
+    {
+        let out = roan(&p)
+            .args(["dbshell", "--", "-cmd", ".tables"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(text(&out).contains("polls_question"), "{}", text(&out));
+    } else if std::env::var_os("CI").is_some() {
+        panic!("sqlite3 is needed for the dbshell test: apt-get install sqlite3");
+    } else {
+        eprintln!("skipped: dbshell needs sqlite3 (apt-get install sqlite3)");
+    }
     let out = run(&p, &["loaddata", "nothing"]);
     assert!(
         text(&out).contains("No fixture named 'nothing' found."),

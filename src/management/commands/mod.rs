@@ -1,6 +1,7 @@
 //! Built-in management commands, one per file as in Django.
 
 mod check;
+mod dbshell;
 mod diffsettings;
 mod dumpdata;
 mod flush;
@@ -12,6 +13,7 @@ mod showmigrations;
 mod sqlmigrate;
 
 pub use check::Check;
+pub use dbshell::DbShell;
 pub use diffsettings::DiffSettings;
 pub use dumpdata::DumpData;
 pub use flush::Flush;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 pub fn builtin() -> Vec<Arc<dyn Command>> {
     vec![
         Arc::new(Check),
+        Arc::new(DbShell),
         Arc::new(DiffSettings),
         Arc::new(DumpData),
         Arc::new(Flush),
