@@ -6,11 +6,12 @@ use crate::management::{Command, CommandContext, CommandError};
 /// `roan dbshell`.
 pub struct DbShell;
 
+/// A client command: program, arguments, environment.
+type Client = (&'static str, Vec<String>, Vec<(&'static str, String)>);
+
 /// The client command for the default database: program, arguments, environment (the password
 /// goes there, never on the command line where `ps` shows it).
-pub(crate) fn client(
-    settings: &crate::conf::Settings,
-) -> Result<(&'static str, Vec<String>, Vec<(&'static str, String)>), CommandError> {
+pub(crate) fn client(settings: &crate::conf::Settings) -> Result<Client, CommandError> {
     let db = settings
         .databases
         .get("default")
