@@ -62,6 +62,8 @@ pub mod migrations;
 #[cfg(feature = "runtime")]
 pub mod paginator;
 #[cfg(feature = "runtime")]
+pub mod shell;
+#[cfg(feature = "runtime")]
 pub mod site;
 #[cfg(feature = "runtime")]
 pub mod template;

@@ -769,3 +769,130 @@ async fn fixtures_on_mariadb() {
         fixtures_round_trip(db).await;
     }
 }
+
+// The shell: the tutorial's session, line by line, with what Django prints.
+
+#[test]
+fn the_tutorials_shell_session() {
+    let mut shell = roan::shell::Session::in_memory(polls()).unwrap();
+    let mut run = |line: &str| shell.run(line).join("\n");
+    assert_eq!(run("Question.objects.all()"), "<QuerySet []>");
+    assert_eq!(run("from polls.models import Choice, Question"), "");
+    assert_eq!(run("from django.utils import timezone"), "");
+    assert_eq!(
+        run("q = Question(question_text=\"What's new?\", pub_date=timezone.now())"),
+        ""
+    );
+    assert_eq!(run("q.save()"), "");
+    assert_eq!(run("q.id"), "1");
+    assert!(
+        run("q.pub_date").starts_with("datetime.datetime(20"),
+        "{}",
+        run("q.pub_date")
+    );
+    assert_eq!(run("q.question_text"), "\"What's new?\"");
+    assert_eq!(run("q.question_text = \"What's up?\"; q.save()"), "");
+    assert_eq!(
+        run("Question.objects.all()"),
+        "<QuerySet [<Question: Question object (1)>]>"
+    );
+    assert_eq!(
+        run("Question.objects.filter(question_text__startswith=\"What\")"),
+        "<QuerySet [<Question: Question object (1)>]>"
+    );
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(
+        run(&format!("Question.objects.get(pub_date__year={year})")),
+        "<Question: Question object (1)>"
+    );
+    assert_eq!(
+        run("Question.objects.get(id=2)"),
+        "polls.models.Question.DoesNotExist: Question matching query does not exist."
+    );
+    assert_eq!(run("q = Question.objects.get(pk=1)"), "");
+    assert_eq!(run("q.choice_set.all()"), "<QuerySet []>");
+    assert_eq!(
+        run("q.choice_set.create(choice_text=\"Not much\", votes=0)"),
+        "<Choice: Choice object (1)>"
+    );
+    assert_eq!(
+        run("q.choice_set.create(choice_text=\"The sky\", votes=0)"),
+        "<Choice: Choice object (2)>"
+    );
+    assert_eq!(
+        run("c = q.choice_set.create(choice_text=\"Just hacking again\", votes=0)"),
+        ""
+    );
+    assert_eq!(run("c.question"), "<Question: Question object (1)>");
+    assert_eq!(run("q.choice_set.count()"), "3");
+    assert_eq!(
+        run(&format!(
+            "Choice.objects.filter(question__pub_date__year={year}).count()"
+        )),
+        "3"
+    );
+    assert_eq!(
+        run("c = q.choice_set.filter(choice_text__startswith=\"Just hacking\")"),
+        ""
+    );
+    assert_eq!(run("c.delete()"), "(1, {'polls.Choice': 1})");
+    assert_eq!(
+        run("Question.objects.filter(pk=1).update(question_text=\"x\")"),
+        "1"
+    );
+    assert_eq!(run("print(Question.objects.get(pk=1).question_text)"), "x");
+    assert_eq!(
+        run("Question.objects.filter(titel=\"x\")"),
+        "FieldError: Cannot resolve keyword 'titel' into field. Choices are: choice, id, pub_date, question_text"
+    );
+    assert!(
+        run("Question.objects.filter(pub_date__year=2026).exclude(question_text__startswith=\"Old\").order_by(\"-pub_date\")[:5]")
+            .starts_with("<QuerySet [")
+    );
+    assert_eq!(
+        run("Question.objects.values_list(\"id\", flat=True)"),
+        "[1]"
+    );
+    assert_eq!(
+        run("Choice.objects.values(\"choice_text\", \"votes\")[:1]"),
+        "[{'choice_text': 'Not much', 'votes': 0}]"
+    );
+    assert_eq!(
+        run("Choice.objects.order_by(\"-id\").first()"),
+        "<Choice: Choice object (2)>"
+    );
+    assert_eq!(
+        run("Question.objects.get_or_create(question_text=\"x\")"),
+        "(<Question: Question object (1)>, False)"
+    );
+    assert_eq!(
+        run("Question.objects.filter(pk__in=[1, 5]).exists()"),
+        "True"
+    );
+    assert_eq!(run("nothing"), "NameError: name 'nothing' is not defined");
+    assert_eq!(
+        run("q.titel"),
+        "AttributeError: 'Question' object has no attribute 'titel'"
+    );
+    assert!(run("q = ").starts_with("SyntaxError:"));
+    assert_eq!(run("len(Choice.objects.all())"), "2");
+    assert!(run("Choice.objects.get(votes=0)").contains(
+        "MultipleObjectsReturned: get() returned more than one Choice -- it returned 2!"
+    ));
+
+    // Completion: model names, manager methods, fields and lookups.
+    let done = |s: &roan::shell::Session, text: &str| s.complete(text);
+    assert!(done(&shell, "Quest").contains(&"Question".to_string()));
+    assert_eq!(
+        done(&shell, "Question.objects.fi"),
+        ["Question.objects.filter", "Question.objects.first"]
+    );
+    assert_eq!(
+        done(&shell, "Question.objects.filter(question_text__ic"),
+        ["Question.objects.filter(question_text__icontains"]
+    );
+    assert_eq!(
+        done(&shell, "Question.objects.filter(pub_"),
+        ["Question.objects.filter(pub_date"]
+    );
+}

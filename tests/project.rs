@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::io::Write;
+
 use common::*;
 
 const VIEWS_EXTRA: &str = r#"
@@ -828,6 +830,46 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     let out = run(&p, &["loaddata", "dump.json.gz"]);
     assert!(
         text(&out).contains("Installed 3 object(s) from 1 fixture(s)"),
+        "{}",
+        text(&out)
+    );
+
+    // The shell: `-c`, a piped script, and an error's exit code; no compile per line.
+    let out = run(
+        &p,
+        &[
+            "shell",
+            "-c",
+            "Category.objects.filter(name__startswith='sp').count()",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+    let mut child = roan(&p)
+        .arg("shell")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"from polls.models import Category\nc = Category.objects.get(\n    pk=1)\nprint(c.name)\nCategory.objects.all()\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "general\n<QuerySet [<Category: Category object (1)>, <Category: Category object (2)>]>\n"
+    );
+    let out = run(&p, &["shell", "-c", "Category.objects.get(pk=9)"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains(
+            "polls.models.Category.DoesNotExist: Category matching query does not exist."
+        ),
         "{}",
         text(&out)
     );

@@ -280,7 +280,10 @@ pub fn manage(project: Project) -> ExitCode {
     match command.handle(&ctx, args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // An empty message: the command printed its errors already (`shell -c`).
+            if !e.message.is_empty() {
+                eprintln!("error: {e}");
+            }
             ExitCode::from(e.code)
         }
     }

@@ -9,6 +9,7 @@ mod loaddata;
 mod makemigrations;
 mod migrate;
 mod runserver;
+mod shell;
 mod showmigrations;
 mod sqlmigrate;
 
@@ -21,6 +22,7 @@ pub use loaddata::LoadData;
 pub use makemigrations::MakeMigrations;
 pub use migrate::Migrate;
 pub use runserver::RunServer;
+pub use shell::Shell;
 pub use showmigrations::ShowMigrations;
 pub use sqlmigrate::SqlMigrate;
 
@@ -39,6 +41,7 @@ pub fn builtin() -> Vec<Arc<dyn Command>> {
         Arc::new(MakeMigrations),
         Arc::new(Migrate),
         Arc::new(RunServer),
+        Arc::new(Shell),
         Arc::new(ShowMigrations),
         Arc::new(SqlMigrate),
     ]
