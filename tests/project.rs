@@ -864,6 +864,46 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         String::from_utf8_lossy(&out.stdout),
         "general\n<QuerySet [<Category: Category object (1)>, <Category: Category object (2)>]>\n"
     );
+    // On a terminal: Tab completion of methods and lookups, and history in a second session.
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let home_env = home.to_string_lossy().to_string();
+    let (code, screen) = run_in_pty(
+        &p,
+        &["shell"],
+        &[
+            (">>> ", "Category.objects.fi\t"),
+            ("filter  first", "lter(name__ic\t"),
+            ("name__icontains", "='gen')\r"),
+            ("Category object (1)>]>", "\x04"),
+        ],
+        &[("HOME", home_env.as_str())],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("objects imported automatically"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Category.objects.filter(name__icontains='gen')"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("<QuerySet [<Category: Category object (1)>]>"),
+        "{screen}"
+    );
+    let (code, screen) = run_in_pty(
+        &p,
+        &["shell"],
+        &[(">>> ", "\x1b[A\r"), ("Category object (1)>]>", "\x04")],
+        &[("HOME", home_env.as_str())],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Category.objects.filter(name__icontains='gen')")
+            && screen.contains("<QuerySet [<Category: Category object (1)>]>"),
+        "the line came back from the history: {screen}"
+    );
     let out = run(&p, &["shell", "-c", "Category.objects.get(pk=9)"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

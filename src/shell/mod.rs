@@ -23,9 +23,11 @@
 //! ```
 
 mod eval;
+mod line;
 mod parse;
 
 pub use eval::Session;
+pub use line::{Editor, Input};
 pub use parse::{SyntaxError, is_incomplete};
 
 /// A model's class name, as Django's: `question` is `Question`, `question_tags` is

@@ -44,6 +44,51 @@ fn print_result(lines: Vec<String>) -> bool {
     ok
 }
 
+/// The interactive session on a terminal: line editing, Tab completion, and history kept in
+/// `~/.roan_shell_history` across sessions.
+fn interactive(session: &mut Session) -> Result<(), CommandError> {
+    let file =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".roan_shell_history"));
+    let mut editor = crate::shell::Editor::new(file);
+    let mut pending = String::new();
+    loop {
+        let prompt = if pending.is_empty() { ">>> " } else { "... " };
+        let line = match editor.read_line(prompt, &|text| {
+            let before = if pending.is_empty() {
+                text.to_string()
+            } else {
+                format!("{pending} {text}")
+            };
+            let prefix = before.len() - text.len();
+            session
+                .complete(&before)
+                .into_iter()
+                .filter_map(|c| c.get(prefix..).map(str::to_string))
+                .collect()
+        })? {
+            crate::shell::Input::Line(l) => l,
+            crate::shell::Input::Interrupted => {
+                pending.clear();
+                continue;
+            }
+            crate::shell::Input::Eof => return Ok(()),
+        };
+        if pending.is_empty() && matches!(line.trim(), "exit()" | "quit()") {
+            return Ok(());
+        }
+        editor.remember(&line);
+        if !pending.is_empty() {
+            pending.push(' ');
+        }
+        pending.push_str(&line);
+        if is_incomplete(&pending) {
+            continue;
+        }
+        print_result(session.run(&pending));
+        pending.clear();
+    }
+}
+
 fn is_error(line: &str) -> bool {
     line.split_once(": ").is_some_and(|(kind, _)| {
         !kind.contains(' ')
@@ -111,6 +156,9 @@ impl Command for Shell {
             } else {
                 Err(CommandError::with_code("", 1))
             };
+        }
+        if std::io::stdout().is_terminal() {
+            return interactive(&mut session);
         }
         let stdin = std::io::stdin();
         let mut pending = String::new();
