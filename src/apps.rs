@@ -111,6 +111,7 @@ pub struct App {
     sections: Vec<SettingsSection>,
     template_libraries: Vec<TemplateLibrary>,
     embedded_static: Option<EmbeddedStatic>,
+    displays: Vec<crate::db::display::Display>,
 }
 
 /// Static files compiled into the binary (a `rust_embed::Embed` type), as contrib apps ship
@@ -157,6 +158,7 @@ impl App {
             sections: Vec::new(),
             template_libraries: Vec::new(),
             embedded_static: None,
+            displays: Vec::new(),
         }
     }
 
@@ -371,6 +373,38 @@ impl App {
         let model = crate::db::model_of::<E>(&self.label);
         self.models.push(model);
         self
+    }
+
+    /// Registers a model whose rows are shown through the entity's `Display` (Django's
+    /// `__str__`): in the shell (`<Question: What's up?>`), in a ModelForm's choices, and in the
+    /// admin. Without it a row shows as Django's default, "Question object (1)".
+    ///
+    /// ```ignore
+    /// impl std::fmt::Display for question::Model {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str(&self.question_text)
+    ///     }
+    /// }
+    /// roan::App::new("polls").model_display::<models::question::Entity>()
+    /// ```
+    pub fn model_display<E>(mut self) -> App
+    where
+        E: sea_orm::EntityTrait + Default,
+        E::Model: std::fmt::Display,
+    {
+        let model = crate::db::model_of::<E>(&self.label);
+        let table: &'static str = Box::leak(model.table.clone().into_boxed_str());
+        self.displays.push(crate::db::display::Display {
+            table,
+            show: crate::db::display::show::<E>,
+        });
+        self.models.push(model);
+        self
+    }
+
+    /// The displays of the app's models ([`App::model_display`]).
+    pub fn displays(&self) -> &[crate::db::display::Display] {
+        &self.displays
     }
 
     /// Registers a model under an explicit name, for a table that does not follow the

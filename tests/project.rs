@@ -528,6 +528,13 @@ pub mod category {
     }
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    /// Django's `__str__`: what the shell shows.
+    impl std::fmt::Display for Model {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.name)
+        }
+    }
 }
 
 pub mod tag {
@@ -738,7 +745,7 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     edit(
         &p.join("src/polls/mod.rs"),
         "        // roan:models",
-        "        .model::<models::category::Entity>()\n        .model::<models::question::Entity>()\n        .model::<models::tag::Entity>()\n        .model::<models::question_tags::Entity>()\n        // roan:models",
+        "        .model_display::<models::category::Entity>()\n        .model::<models::question::Entity>()\n        .model::<models::tag::Entity>()\n        .model::<models::question_tags::Entity>()\n        // roan:models",
     );
     let t = p.join("templates/polls");
     std::fs::write(
@@ -862,7 +869,7 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "general\n<QuerySet [<Category: Category object (1)>, <Category: Category object (2)>]>\n"
+        "general\n<QuerySet [<Category: general>, <Category: sport>]>\n"
     );
     // On a terminal: Tab completion of methods and lookups, and history in a second session.
     let home = dir.join("home");
@@ -875,7 +882,7 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
             (">>> ", "Category.objects.fi\t"),
             ("filter  first", "lter(name__ic\t"),
             ("name__icontains", "='gen')\r"),
-            ("Category object (1)>]>", "\x04"),
+            ("<Category: general>]>", "\x04"),
         ],
         &[("HOME", home_env.as_str())],
     );
@@ -889,19 +896,19 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         "{screen}"
     );
     assert!(
-        screen.contains("<QuerySet [<Category: Category object (1)>]>"),
+        screen.contains("<QuerySet [<Category: general>]>"),
         "{screen}"
     );
     let (code, screen) = run_in_pty(
         &p,
         &["shell"],
-        &[(">>> ", "\x1b[A\r"), ("Category object (1)>]>", "\x04")],
+        &[(">>> ", "\x1b[A\r"), ("<Category: general>]>", "\x04")],
         &[("HOME", home_env.as_str())],
     );
     assert_eq!(code, 0, "{screen}");
     assert!(
         screen.contains("Category.objects.filter(name__icontains='gen')")
-            && screen.contains("<QuerySet [<Category: Category object (1)>]>"),
+            && screen.contains("<QuerySet [<Category: general>]>"),
         "the line came back from the history: {screen}"
     );
     let out = run(&p, &["shell", "-c", "Category.objects.get(pk=9)"]);

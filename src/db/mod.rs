@@ -5,6 +5,7 @@
 //! fields (type, null, unique, default, primary key, max length, index) and foreign keys.
 
 pub mod connect;
+pub mod display;
 mod entity;
 mod expressions;
 pub mod fixtures;

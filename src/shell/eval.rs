@@ -62,6 +62,7 @@ fn raise<T>(kind: &str, message: impl AsRef<str>) -> R<T> {
 /// A shell session: the models, the database, the names bound so far.
 pub struct Session {
     models: Vec<ModelState>,
+    displays: Vec<crate::db::display::Display>,
     db: DatabaseConnection,
     runtime: tokio::runtime::Runtime,
     vars: BTreeMap<String, V>,
@@ -92,6 +93,7 @@ impl Session {
         }
         Session {
             models,
+            displays: Vec::new(),
             db,
             runtime,
             vars,
@@ -162,6 +164,39 @@ impl Session {
             Ok::<_, sea_orm::DbErr>(db)
         })?;
         Ok(Session::with_runtime(models, db, runtime))
+    }
+
+    /// Shows the rows of the models these are for through their `Display` (`App::model_display`),
+    /// as Django shows `__str__`.
+    pub fn with_displays(mut self, displays: Vec<crate::db::display::Display>) -> Session {
+        self.displays = displays;
+        self
+    }
+
+    /// The `Display` texts of rows of `model` by key, when it has one.
+    fn shown(&self, model: usize, keys: Vec<Json>) -> BTreeMap<String, String> {
+        let table = &self.models[model].table;
+        let Some(display) = self.displays.iter().find(|d| d.table == table) else {
+            return BTreeMap::new();
+        };
+        match self.runtime.block_on((display.show)(&self.db, keys)) {
+            Ok(pairs) => pairs
+                .into_iter()
+                .map(|(k, text)| (key_text(&k), text))
+                .collect(),
+            Err(_) => BTreeMap::new(),
+        }
+    }
+
+    fn instance_text(&self, model: usize, pk: Option<&Json>, shown: &BTreeMap<String, String>) -> String {
+        if let Some(text) = pk.and_then(|k| shown.get(&key_text(k))) {
+            return text.clone();
+        }
+        format!(
+            "{} object ({})",
+            class_name(&self.models[model].name),
+            pk.map(key_text).unwrap_or_else(|| "None".into())
+        )
     }
 
     /// The names a line may start with (for completion): the models and the names bound.
@@ -1141,15 +1176,11 @@ impl Session {
             V::Str(s) => Ok(s.clone()),
             V::Instance(i) => {
                 let (model, pk) = self.pk_of(i);
-                let pk = pk.map(|p| match p {
-                    Json::String(s) => s,
-                    other => other.to_string(),
-                });
-                Ok(format!(
-                    "{} object ({})",
-                    class_name(&self.models[model].name),
-                    pk.unwrap_or_else(|| "None".into())
-                ))
+                let shown = match &pk {
+                    Some(k) => self.shown(model, vec![k.clone()]),
+                    None => BTreeMap::new(),
+                };
+                Ok(self.instance_text(model, pk.as_ref(), &shown))
             }
             V::DateTime(d) => Ok(d.format("%Y-%m-%d %H:%M:%S%.f").to_string()),
             other => self.repr(other),
@@ -1241,12 +1272,21 @@ impl Session {
                     None => (0, Some(21)),
                 });
                 let rows = self.rows(&limited)?;
+                let truncated = rows.len() > 20;
+                let pk = self.models[q.model]
+                    .fields
+                    .iter()
+                    .find(|f| f.primary_key)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                let keys: Vec<Json> = rows.iter().filter_map(|r| r.get(&pk).cloned()).collect();
+                let texts = self.shown(q.model, keys);
+                let name = class_name(&self.models[q.model].name);
                 let mut shown: Vec<String> = rows
-                    .into_iter()
+                    .iter()
                     .take(20)
-                    .map(|r| self.repr(&self.instance(q.model, r)))
-                    .collect::<R<_>>()?;
-                let truncated = self.rows(&limited)?.len() > 20;
+                    .map(|r| format!("<{name}: {}>", self.instance_text(q.model, r.get(&pk), &texts)))
+                    .collect();
                 if truncated {
                     shown.push("'...(remaining elements truncated)...'".into());
                 }
@@ -1257,6 +1297,13 @@ impl Session {
                 format!("<{name}: {}>", self.str(v)?)
             }
         })
+    }
+}
+
+fn key_text(k: &Json) -> String {
+    match k {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -127,7 +127,13 @@ impl Command for Shell {
             .flat_map(|a| a.models().iter().cloned())
             .collect();
         let auto = !args.get_flag("no-imports");
-        let mut session = Session::connect(models, &settings, auto)?;
+        let displays = ctx
+            .project()
+            .apps()
+            .iter()
+            .flat_map(|a| a.displays().iter().copied())
+            .collect();
+        let mut session = Session::connect(models, &settings, auto)?.with_displays(displays);
         let v = verbosity(args);
         if auto && v >= 1 && args.get_one::<String>("command").is_none() {
             let n = session.imported_count();
