@@ -775,6 +775,41 @@ async fn fixtures_on_mariadb() {
 #[test]
 fn the_tutorials_shell_session() {
     let mut shell = roan::shell::Session::in_memory(polls()).unwrap();
+    tutorial(&mut shell);
+}
+
+#[test]
+fn the_tutorials_shell_session_on_postgresql() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(url) = rt.block_on(async {
+        let url = fresh_database(
+            "PostgreSQL",
+            &postgres_url(),
+            &format!("roan_shell_{}", std::process::id()),
+        )
+        .await?;
+        let db = Database::connect(&url).await.unwrap();
+        for m in &polls() {
+            for sql in schema::create_table(m, &m.table, db.get_database_backend()) {
+                db.execute_unprepared(&sql).await.unwrap();
+            }
+        }
+        Some(url)
+    }) else {
+        return;
+    };
+    let dir = std::env::temp_dir();
+    let settings = roan::conf::Settings::from_toml_str(
+        &format!("SECRET_KEY = \"k\"\n[DATABASES.default]\nURL = \"{url}\"\n"),
+        &dir.join("settings.toml"),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut shell = roan::shell::Session::connect(polls(), &settings, true).unwrap();
+    tutorial(&mut shell);
+}
+
+fn tutorial(shell: &mut roan::shell::Session) {
     let mut run = |line: &str| shell.run(line).join("\n");
     assert_eq!(run("Question.objects.all()"), "<QuerySet []>");
     assert_eq!(run("from polls.models import Choice, Question"), "");
@@ -882,17 +917,18 @@ fn the_tutorials_shell_session() {
 
     // Completion: model names, manager methods, fields and lookups.
     let done = |s: &roan::shell::Session, text: &str| s.complete(text);
-    assert!(done(&shell, "Quest").contains(&"Question".to_string()));
+    let shell = &*shell;
+    assert!(done(shell, "Quest").contains(&"Question".to_string()));
     assert_eq!(
-        done(&shell, "Question.objects.fi"),
+        done(shell, "Question.objects.fi"),
         ["Question.objects.filter", "Question.objects.first"]
     );
     assert_eq!(
-        done(&shell, "Question.objects.filter(question_text__ic"),
+        done(shell, "Question.objects.filter(question_text__ic"),
         ["Question.objects.filter(question_text__icontains"]
     );
     assert_eq!(
-        done(&shell, "Question.objects.filter(pub_"),
+        done(shell, "Question.objects.filter(pub_"),
         ["Question.objects.filter(pub_date"]
     );
 }

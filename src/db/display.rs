@@ -14,7 +14,9 @@ use std::pin::Pin;
 pub type DisplayFn = for<'a> fn(
     &'a DatabaseConnection,
     Vec<Json>,
-) -> Pin<Box<dyn Future<Output = Result<Vec<(Json, String)>, DbErr>> + Send + 'a>>;
+) -> Pin<
+    Box<dyn Future<Output = Result<Vec<(Json, String)>, DbErr>> + Send + 'a>,
+>;
 
 /// A model's display: its table and how its rows are shown.
 #[derive(Clone, Copy)]
@@ -68,10 +70,7 @@ where
             return Ok(Vec::new());
         }
         let column = sea_orm::sea_query::Expr::col((E::default(), pk));
-        let rows = E::find()
-            .filter(column.is_in(values))
-            .all(db)
-            .await?;
+        let rows = E::find().filter(column.is_in(values)).all(db).await?;
         Ok(rows
             .into_iter()
             .map(|m| (key_of(m.get(pk)), m.to_string()))

@@ -188,7 +188,12 @@ impl Session {
         }
     }
 
-    fn instance_text(&self, model: usize, pk: Option<&Json>, shown: &BTreeMap<String, String>) -> String {
+    fn instance_text(
+        &self,
+        model: usize,
+        pk: Option<&Json>,
+        shown: &BTreeMap<String, String>,
+    ) -> String {
         if let Some(text) = pk.and_then(|k| shown.get(&key_text(k))) {
             return text.clone();
         }
@@ -1285,7 +1290,12 @@ impl Session {
                 let mut shown: Vec<String> = rows
                     .iter()
                     .take(20)
-                    .map(|r| format!("<{name}: {}>", self.instance_text(q.model, r.get(&pk), &texts)))
+                    .map(|r| {
+                        format!(
+                            "<{name}: {}>",
+                            self.instance_text(q.model, r.get(&pk), &texts)
+                        )
+                    })
                     .collect();
                 if truncated {
                     shown.push("'...(remaining elements truncated)...'".into());
