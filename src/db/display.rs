@@ -53,10 +53,7 @@ fn value_of(key: &Json) -> Option<sea_orm::Value> {
 }
 
 /// The rows of `E` with these keys, shown with `Display`.
-pub(crate) fn show<'a, E>(
-    db: &'a DatabaseConnection,
-    keys: Vec<Json>,
-) -> Pin<Box<dyn Future<Output = Result<Vec<(Json, String)>, DbErr>> + Send + 'a>>
+pub(crate) fn show<'a, E>(db: &'a DatabaseConnection, keys: Vec<Json>) -> Shown<'a>
 where
     E: EntityTrait + Default,
     E::Model: std::fmt::Display,
