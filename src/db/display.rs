@@ -10,13 +10,11 @@ use serde_json::Value as Json;
 use std::future::Future;
 use std::pin::Pin;
 
+/// The texts of rows by key, once the query ran.
+pub type Shown<'a> = Pin<Box<dyn Future<Output = Result<Vec<(Json, String)>, DbErr>> + Send + 'a>>;
+
 /// Shows rows of one model by their primary keys: (key, text) for each row found.
-pub type DisplayFn = for<'a> fn(
-    &'a DatabaseConnection,
-    Vec<Json>,
-) -> Pin<
-    Box<dyn Future<Output = Result<Vec<(Json, String)>, DbErr>> + Send + 'a>,
->;
+pub type DisplayFn = for<'a> fn(&'a DatabaseConnection, Vec<Json>) -> Shown<'a>;
 
 /// A model's display: its table and how its rows are shown.
 #[derive(Clone, Copy)]
