@@ -112,6 +112,7 @@ pub struct App {
     template_libraries: Vec<TemplateLibrary>,
     embedded_static: Option<EmbeddedStatic>,
     displays: Vec<crate::db::display::Display>,
+    unmanaged: Vec<ModelState>,
 }
 
 /// Static files compiled into the binary (a `rust_embed::Embed` type), as contrib apps ship
@@ -159,6 +160,7 @@ impl App {
             template_libraries: Vec::new(),
             embedded_static: None,
             displays: Vec::new(),
+            unmanaged: Vec::new(),
         }
     }
 
@@ -400,6 +402,23 @@ impl App {
         });
         self.models.push(model);
         self
+    }
+
+    /// Registers a model of a table roan does not manage (Django's `managed = False`, what
+    /// `inspectdb` writes for an existing database): the shell, fixtures, forms and views use
+    /// it; `makemigrations` and `flush` leave its table alone.
+    ///
+    /// ```ignore
+    /// roan::App::new("legacy").unmanaged_model::<models::customers::Entity>()
+    /// ```
+    pub fn unmanaged_model<E: sea_orm::EntityTrait + Default>(mut self) -> App {
+        self.unmanaged.push(crate::db::model_of::<E>(&self.label));
+        self
+    }
+
+    /// Every model of the app, unmanaged ones included (what queries may use).
+    pub fn all_models(&self) -> impl Iterator<Item = &ModelState> {
+        self.models.iter().chain(&self.unmanaged)
     }
 
     /// The displays of the app's models ([`App::model_display`]).

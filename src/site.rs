@@ -104,7 +104,7 @@ impl Site {
             models: project
                 .apps()
                 .iter()
-                .flat_map(|a| a.models().iter().cloned())
+                .flat_map(|a| a.all_models().cloned())
                 .collect(),
             middleware: project.middleware_fn(),
             layers: project

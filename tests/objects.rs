@@ -932,3 +932,70 @@ fn tutorial(shell: &mut roan::shell::Session) {
         ["Question.objects.filter(pub_date"]
     );
 }
+
+// inspectdb's reading of existing tables, on each backend.
+
+async fn introspection(db: DatabaseConnection) {
+    use roan::db::introspect;
+    let models = polls();
+    let backend = db.get_database_backend();
+    for m in &models {
+        for sql in schema::create_table(m, &m.table, backend) {
+            db.execute_unprepared(&sql).await.unwrap();
+        }
+    }
+    let tables = introspect::tables(&db).await.unwrap();
+    assert!(
+        tables.contains(&"polls_question".to_string())
+            && tables.contains(&"polls_choice".to_string()),
+        "{tables:?}"
+    );
+    let (question, guesses) = introspect::inspect(&db, "polls_question").await.unwrap();
+    assert!(guesses.is_empty(), "{guesses:?}");
+    let f = |m: &ModelState, n: &str| m.field(n).unwrap().clone();
+    let id = f(&question, "id");
+    assert!(id.primary_key && id.auto_increment, "{id:?}");
+    let text = f(&question, "question_text");
+    assert_eq!(
+        (text.field_type, text.max_length, text.null),
+        (FieldType::String, Some(200), false)
+    );
+    let date = f(&question, "pub_date");
+    assert_eq!((date.field_type, date.null), (FieldType::DateTime, true));
+    let (choice, _) = introspect::inspect(&db, "polls_choice").await.unwrap();
+    let fk = f(&choice, "question_id").foreign_key.unwrap();
+    assert_eq!(
+        (fk.to_table.as_str(), fk.to_column.as_str()),
+        ("polls_question", "id")
+    );
+    let code = introspect::entities(&[question, choice], &[]);
+    for line in [
+        "#[sea_orm(table_name = \"polls_question\")]",
+        "#[sea_orm(column_type = \"String(StringLen::N(200))\")]",
+        "pub pub_date: Option<DateTime>,",
+        "#[sea_orm(belongs_to, from = \"question_id\", to = \"id\")]",
+        "pub question: BelongsTo<super::polls_question::Entity>,",
+    ] {
+        assert!(code.contains(line), "{line} not in\n{code}");
+    }
+    assert!(introspect::inspect(&db, "nothing_here").await.is_err());
+}
+
+#[tokio::test]
+async fn introspection_on_sqlite() {
+    introspection(Database::connect("sqlite::memory:").await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn introspection_on_postgresql() {
+    if let Some(db) = server("PostgreSQL", &postgres_url(), "inspect").await {
+        introspection(db).await;
+    }
+}
+
+#[tokio::test]
+async fn introspection_on_mariadb() {
+    if let Some(db) = server("MariaDB", &mysql_url(), "inspect").await {
+        introspection(db).await;
+    }
+}

@@ -911,6 +911,34 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
             && screen.contains("<QuerySet [<Category: general>]>"),
         "the line came back from the history: {screen}"
     );
+    // inspectdb: entities for existing tables, used by an app that does not manage them.
+    let out = run(&p, &["inspectdb", "polls_category", "polls_tag"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out_run = run(&p, &["startapp", "legacy"]);
+    assert!(out_run.status.success(), "{}", text(&out_run));
+    std::fs::write(p.join("src/legacy/models.rs"), &out.stdout).unwrap();
+    edit(
+        &p.join("src/legacy/mod.rs"),
+        "        // roan:models",
+        "        .unmanaged_model::<models::polls_category::Entity>()\n        .unmanaged_model::<models::polls_tag::Entity>()\n        // roan:models",
+    );
+    let out = run(&p, &["makemigrations", "--check"]);
+    assert!(
+        out.status.success(),
+        "the unmanaged models need no migration: {}",
+        text(&out)
+    );
+    let out = run(
+        &p,
+        &[
+            "shell",
+            "-c",
+            "PollsCategory.objects.filter(name='sport').count()",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+
     let out = run(&p, &["shell", "-c", "Category.objects.get(pk=9)"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

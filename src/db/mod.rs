@@ -9,6 +9,7 @@ pub mod display;
 mod entity;
 mod expressions;
 pub mod fixtures;
+pub mod introspect;
 mod meta;
 pub mod objects;
 pub mod query;

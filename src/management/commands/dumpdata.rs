@@ -112,7 +112,7 @@ impl Command for DumpData {
             .project()
             .apps()
             .iter()
-            .flat_map(|a| a.models().iter().cloned())
+            .flat_map(|a| a.all_models().cloned())
             .collect();
         let apps: Vec<String> = ctx
             .project()

@@ -99,7 +99,7 @@ impl Command for LoadData {
             .project()
             .apps()
             .iter()
-            .flat_map(|a| a.models().iter().cloned())
+            .flat_map(|a| a.all_models().cloned())
             .collect();
         let labels: Vec<String> = args
             .get_many::<String>("fixtures")

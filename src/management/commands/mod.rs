@@ -5,6 +5,7 @@ mod dbshell;
 mod diffsettings;
 mod dumpdata;
 mod flush;
+mod inspectdb;
 mod loaddata;
 mod makemigrations;
 mod migrate;
@@ -18,6 +19,7 @@ pub use dbshell::DbShell;
 pub use diffsettings::DiffSettings;
 pub use dumpdata::DumpData;
 pub use flush::Flush;
+pub use inspectdb::InspectDb;
 pub use loaddata::LoadData;
 pub use makemigrations::MakeMigrations;
 pub use migrate::Migrate;
@@ -37,6 +39,7 @@ pub fn builtin() -> Vec<Arc<dyn Command>> {
         Arc::new(DiffSettings),
         Arc::new(DumpData),
         Arc::new(Flush),
+        Arc::new(InspectDb),
         Arc::new(LoadData),
         Arc::new(MakeMigrations),
         Arc::new(Migrate),

@@ -124,7 +124,7 @@ impl Command for Shell {
             .project()
             .apps()
             .iter()
-            .flat_map(|a| a.models().iter().cloned())
+            .flat_map(|a| a.all_models().cloned())
             .collect();
         let auto = !args.get_flag("no-imports");
         let displays = ctx
