@@ -58,6 +58,22 @@ if sys.argv[1] == "make-fixture":
     Choice.objects.create(question=q2, choice_text="Tea", votes=0)
     with open(sys.argv[2], "w") as f:
         f.write(dump())
+elif sys.argv[1] == "bench-dump":
+    # N questions, then `dumpdata polls` to a file, timed (the setup excluded).
+    import time
+    from django.db import connection
+
+    n = int(sys.argv[2])
+    with connection.cursor() as c:
+        c.execute(
+            "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < %s) "
+            "INSERT INTO polls_question (question_text, pub_date) "
+            "SELECT 'Question ' || x, '2026-11-20 10:00:00' FROM s",
+            [n],
+        )
+    start = time.time()
+    call_command("dumpdata", "polls", output=sys.argv[3], verbosity=0)
+    print(f"{time.time() - start:.2f}")
 elif sys.argv[1] == "roundtrip":
     call_command("loaddata", sys.argv[2], verbosity=0)
     sys.stdout.write(dump())
