@@ -1066,4 +1066,53 @@ async fn fixtures_round_trip_with_django() {
         django,
         "Django loads roan's dump back to its own fixture"
     );
+
+    // inspectdb on the tables Django itself created for the polls app.
+    let django_db =
+        std::env::temp_dir().join(format!("roan-django-{}.sqlite3", std::process::id()));
+    let made = std::process::Command::new(std::env::var("ROAN_TEST_DJANGO_PYTHON").unwrap())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/django_polls.py"
+        ))
+        .arg("make-db")
+        .arg(&django_db)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let db = Database::connect(format!("sqlite://{}?mode=ro", django_db.display()))
+        .await
+        .unwrap();
+    let (question, guesses) = roan::db::introspect::inspect(&db, "polls_question")
+        .await
+        .unwrap();
+    let (choice, _) = roan::db::introspect::inspect(&db, "polls_choice")
+        .await
+        .unwrap();
+    assert!(guesses.is_empty(), "{guesses:?}");
+    let code = roan::db::introspect::entities(&[question.clone(), choice.clone()], &[]);
+    assert!(question.field("id").unwrap().auto_increment, "{code}");
+    assert_eq!(
+        question.field("question_text").unwrap().max_length,
+        Some(200)
+    );
+    assert!(question.field("pub_date").unwrap().null);
+    assert_eq!(
+        choice
+            .field("question_id")
+            .unwrap()
+            .foreign_key
+            .as_ref()
+            .map(|f| f.to_table.as_str()),
+        Some("polls_question")
+    );
+    assert!(
+        code.contains("pub question: BelongsTo<super::polls_question::Entity>,"),
+        "{code}"
+    );
+    let _ = std::fs::remove_file(&django_db);
 }

@@ -2,6 +2,8 @@
 
 usage: django_polls.py make-fixture OUT   # a fresh database, some rows, `dumpdata polls`
        django_polls.py roundtrip FIXTURE  # a fresh database, `loaddata FIXTURE`, `dumpdata polls`
+       django_polls.py make-db OUT        # the SQLite database Django created, copied to OUT
+       django_polls.py bench-dump N OUT   # N rows, then `dumpdata polls -o OUT`, timed
 """
 import io
 import os
@@ -58,6 +60,13 @@ if sys.argv[1] == "make-fixture":
     Choice.objects.create(question=q2, choice_text="Tea", votes=0)
     with open(sys.argv[2], "w") as f:
         f.write(dump())
+elif sys.argv[1] == "make-db":
+    import shutil
+
+    from django.db import connection
+
+    connection.close()
+    shutil.copy(os.path.join(work, "db.sqlite3"), sys.argv[2])
 elif sys.argv[1] == "bench-dump":
     # N questions, then `dumpdata polls` to a file, timed (the setup excluded).
     import time
