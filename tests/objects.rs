@@ -904,6 +904,10 @@ fn tutorial(shell: &mut roan::shell::Session) {
         run("Question.objects.filter(pk__in=[1, 5]).exists()"),
         "True"
     );
+    assert_eq!(
+        run("Choice.objects.filter(question__pub_date__lte=timezone.now()).count()"),
+        "2"
+    );
     assert_eq!(run("nothing"), "NameError: name 'nothing' is not defined");
     assert_eq!(
         run("q.titel"),
