@@ -28,6 +28,7 @@ struct Inner {
     static_dirs: Vec<StaticDir>,
     apps: Vec<String>,
     models: Vec<crate::db::ModelState>,
+    displays: Vec<crate::db::display::Display>,
     middleware: Option<crate::apps::MiddlewareFn>,
     layers: Vec<crate::apps::LayerFn>,
     context_processors: Vec<crate::apps::ContextProcessor>,
@@ -106,6 +107,11 @@ impl Site {
                 .iter()
                 .flat_map(|a| a.all_models().cloned())
                 .collect(),
+            displays: project
+                .apps()
+                .iter()
+                .flat_map(|a| a.displays().iter().copied())
+                .collect(),
             middleware: project.middleware_fn(),
             layers: project
                 .apps()
@@ -134,6 +140,12 @@ impl Site {
     /// Every installed app's models, in `INSTALLED_APPS` order.
     pub fn models(&self) -> &[crate::db::ModelState] {
         &self.0.models
+    }
+
+    /// How the installed models' rows are shown, for those registered with
+    /// [`App::model_display`](crate::App::model_display).
+    pub fn displays(&self) -> &[crate::db::display::Display] {
+        &self.0.displays
     }
 
     /// The installed model whose table is `table`.

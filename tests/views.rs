@@ -414,6 +414,13 @@ mod author {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// An author is shown by name (Django's `__str__`): in the book form's select, for one.
+impl std::fmt::Display for author::Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 mod book {
     use sea_orm::entity::prelude::*;
 
@@ -515,15 +522,12 @@ fn book_form() -> roan::forms::ModelForm {
             row["name"].as_str().unwrap_or("?").to_string()
         })
         .label("pages", "Number of pages")
-        .choice_label("author", |row| {
-            row["name"].as_str().unwrap_or("?").to_string()
-        })
 }
 
 fn edit_project(dir: &std::path::Path) -> roan::Project {
     use roan::views::{CreateView, DeleteView, FormView, UpdateView};
     let app = roan::App::new("books")
-        .model::<author::Entity>()
+        .model_display::<author::Entity>()
         .model::<book::Entity>()
         .model::<tag::Entity>()
         .model::<book_tag::Entity>();

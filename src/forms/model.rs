@@ -72,6 +72,10 @@ pub struct ModelForm {
     many_initial: Vec<(String, Json)>,
     /// Where file fields store their uploads.
     storage: Option<Arc<dyn crate::files::Storage>>,
+    /// How rows of other models are shown in choices (their `Display`), and the connection
+    /// that reads them.
+    displays: Vec<crate::db::display::Display>,
+    conn: Option<sea_orm::DatabaseConnection>,
     /// The form itself, once loaded.
     form: Option<Form>,
     /// Form field name → column, for the model's own fields.
@@ -110,6 +114,8 @@ impl ModelForm {
             many: Vec::new(),
             many_initial: Vec::new(),
             storage: None,
+            displays: Vec::new(),
+            conn: None,
             form: None,
             columns: Vec::new(),
         }
@@ -232,6 +238,46 @@ impl ModelForm {
         self
     }
 
+    /// Shows the choices of foreign keys and many-to-many fields through the site's
+    /// `model_display` registrations (a `choice_label` still wins).
+    pub(crate) fn site_displays(
+        mut self,
+        site: &crate::Site,
+        db: &sea_orm::DatabaseConnection,
+    ) -> ModelForm {
+        self.displays = site.displays().to_vec();
+        self.conn = Some(db.clone());
+        self
+    }
+
+    /// Replaces choice labels with the `Display` of their rows, when the model has one.
+    async fn display_choices(&self, table: &str, choices: &mut [(String, String)]) {
+        let (Some(conn), Some(display)) =
+            (&self.conn, self.displays.iter().find(|d| d.table == table))
+        else {
+            return;
+        };
+        let keys: Vec<Json> = choices
+            .iter()
+            .map(|(v, _)| {
+                v.parse::<i64>()
+                    .map(Json::from)
+                    .unwrap_or_else(|_| Json::String(v.clone()))
+            })
+            .collect();
+        if let Ok(shown) = (display.show)(conn, keys).await {
+            for (key, text) in shown {
+                let key = match key {
+                    Json::String(s) => s,
+                    other => other.to_string(),
+                };
+                if let Some(c) = choices.iter_mut().find(|(v, _)| *v == key) {
+                    c.1 = text;
+                }
+            }
+        }
+    }
+
     /// Sets the storage when none was given.
     pub(crate) fn default_storage(mut self, settings: &crate::conf::Settings) -> ModelForm {
         if self.storage.is_none() {
@@ -302,7 +348,11 @@ impl ModelForm {
                         .iter()
                         .find(|(n, _)| *n == name || *n == f.name)
                         .map(|(_, l)| l.clone());
-                    let choices = fk_choices(db, fk, target, label).await?;
+                    let displayed = label.is_none();
+                    let mut choices = fk_choices(db, fk, target, label).await?;
+                    if displayed {
+                        self.display_choices(&fk.to_table, &mut choices).await;
+                    }
                     Arc::new(ModelChoiceField {
                         options: FieldOptions {
                             required: !f.null,
@@ -395,6 +445,7 @@ impl ModelForm {
         let db = request.db().await?;
         let related = request.site().models().to_vec();
         self.default_storage(request.settings())
+            .site_displays(request.site(), &db)
             .load(&db, &related)
             .await
             .map_err(object_error)
@@ -979,7 +1030,11 @@ impl ManyToMany {
             .iter()
             .find(|(n, _)| *n == self.name)
             .map(|(_, l)| l.clone());
-        let choices = fk_choices(db, &fk, target_model, label).await?;
+        let displayed = label.is_none();
+        let mut choices = fk_choices(db, &fk, target_model, label).await?;
+        if displayed {
+            form.display_choices(&fk.to_table, &mut choices).await;
+        }
         let field = ModelMultipleChoiceField {
             options: FieldOptions {
                 required: false,

@@ -401,6 +401,7 @@ impl<E: EntityTrait> Editing<E> {
         }
         let mut form = form
             .default_storage(request.settings())
+            .site_displays(request.site(), &db)
             .load(&db, request.site().models())
             .await
             .map_err(object_error)?;
