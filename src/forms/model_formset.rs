@@ -64,6 +64,8 @@ pub struct ModelFormSet {
     inline: Option<(String, Json)>,
     data: Option<FormData>,
     loaded: Option<Loaded>,
+    /// What `load_for` adds to each form: the storage of uploads and the models' displays.
+    site: Option<(crate::Site, sea_orm::DatabaseConnection)>,
 }
 
 #[derive(Clone)]
@@ -107,6 +109,7 @@ impl ModelFormSet {
             inline: None,
             data: None,
             loaded: None,
+            site: None,
         }
     }
 
@@ -158,6 +161,11 @@ impl ModelFormSet {
         related: &[ModelState],
     ) -> Result<ModelFormSet, ObjectError> {
         let mut spec = (self.make)();
+        if let Some((site, conn)) = &self.site {
+            spec = spec
+                .default_storage(site.settings())
+                .site_displays(site, conn);
+        }
         if let Some(m) = related.iter().find(|m| m.table == spec.model().table) {
             spec = spec.with_model(m.clone());
         }
@@ -225,7 +233,9 @@ impl ModelFormSet {
     ) -> Result<ModelFormSet, crate::Error> {
         let db = request.db().await?;
         let related = request.site().models().to_vec();
-        Ok(self.load(&db, &related).await?)
+        let mut this = self;
+        this.site = Some((request.site().clone(), db.clone()));
+        Ok(this.load(&db, &related).await?)
     }
 
     fn loaded(&self) -> Result<&Loaded, ObjectError> {
