@@ -169,6 +169,27 @@ impl CommandContext<'_> {
     }
 }
 
+/// Asks Django's question, `prompt` ("Type 'yes' to continue, or 'no' to cancel"), on the
+/// terminal, or reads the answer from stdin when it is not one; gives whether the answer was
+/// `yes`.
+pub fn confirm(prompt: &str) -> Result<bool, CommandError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let answer = if std::io::stdin().is_terminal() {
+        dialoguer::Input::<String>::new()
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .interact_text()
+            .map_err(|e| CommandError::new(format!("cannot read the answer: {e}")))?
+    } else {
+        eprint!("{prompt}: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line
+    };
+    Ok(answer.trim() == "yes")
+}
+
 /// A `--name` switch that is on when given (`args.get_flag(name)`), for a command's
 /// [`Command::configure`].
 ///

@@ -7,7 +7,7 @@ use super::finders::{self, DEFAULT_IGNORE, Found, Ignore, Source};
 use super::storage::{self, MANIFEST_NAME};
 use crate::management::{Command, CommandContext, CommandError, flag, verbosity, verbosity_arg};
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -149,21 +149,7 @@ fn confirm(o: &Options) -> Result<(), CommandError> {
     }
     message.push_str("Are you sure you want to do this?\n");
     eprintln!("{message}");
-    let prompt = "Type 'yes' to continue, or 'no' to cancel";
-    let answer = if std::io::stdin().is_terminal() {
-        dialoguer::Input::<String>::new()
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .interact_text()
-            .map_err(|e| CommandError::new(format!("cannot read the answer: {e}")))?
-    } else {
-        eprint!("{prompt}: ");
-        let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        line
-    };
-    if answer.trim() != "yes" {
+    if !crate::management::confirm("Type 'yes' to continue, or 'no' to cancel")? {
         return Err(CommandError::new(
             "Collecting static files cancelled.\n  help: answer 'yes', or run `roan collectstatic --noinput`",
         ));

@@ -1,8 +1,7 @@
 //! `flush`: every row of every installed model deleted, after Django's question.
 
 use crate::db::ModelState;
-use crate::management::{Command, CommandContext, CommandError, flag};
-use std::io::{BufRead, IsTerminal, Write};
+use crate::management::{Command, CommandContext, CommandError, confirm, flag};
 
 /// `roan flush`.
 pub struct Flush;
@@ -33,21 +32,7 @@ impl Command for Flush {
                  data currently in the \"{name}\" database,\nand return each table to an empty \
                  state.\nAre you sure you want to do this?\n"
             );
-            let prompt = "    Type 'yes' to continue, or 'no' to cancel";
-            let answer = if std::io::stdin().is_terminal() {
-                dialoguer::Input::<String>::new()
-                    .with_prompt(prompt)
-                    .allow_empty(true)
-                    .interact_text()
-                    .map_err(|e| CommandError::new(format!("cannot read the answer: {e}")))?
-            } else {
-                eprint!("{prompt}: ");
-                let _ = std::io::stderr().flush();
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line)?;
-                line
-            };
-            if answer.trim() != "yes" {
+            if !confirm("    Type 'yes' to continue, or 'no' to cancel")? {
                 eprintln!("Flush cancelled.");
                 return Ok(());
             }
