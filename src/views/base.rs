@@ -199,6 +199,76 @@ macro_rules! generic_handler {
 }
 pub(crate) use generic_handler;
 
+/// The builder methods every model view has: the template, the object's name in it, extra
+/// variables and Django's `get_context_data`, on a view type holding `inner: Arc<$inner<E>>`
+/// with those fields.
+macro_rules! model_view_options {
+    ($ty:ident, $inner:ident, $suffix:literal, $object:literal) => {
+        impl<E: sea_orm::EntityTrait> $ty<E> {
+            fn with(mut self, change: impl FnOnce(&mut $inner<E>)) -> Self {
+                match std::sync::Arc::get_mut(&mut self.inner) {
+                    Some(inner) => change(inner),
+                    None => unreachable!("a view is configured before it is cloned"),
+                }
+                self
+            }
+
+            #[doc = concat!("The template, instead of `<app>/<model>", $suffix, ".html`.")]
+            pub fn template_name(self, name: &str) -> Self {
+                self.with(|i| i.template_name = Some(name.to_string()))
+            }
+
+            #[doc = concat!("The name of ", $object, " in the template, instead of Django's default.")]
+            pub fn context_object_name(self, name: &str) -> Self {
+                self.with(|i| i.context_object_name = Some(name.to_string()))
+            }
+
+            /// Variables every render gets (Django's `extra_context`).
+            pub fn extra_context(self, context: impl serde::Serialize) -> Self {
+                let value = minijinja::Value::from(minijinja::value::Serde(&context));
+                self.with(|i| i.extra_context = Some(value))
+            }
+
+            /// Django's `get_context_data`: an async function that gets the request and the
+            /// context and returns it with more (for example from other queries).
+            pub fn get_context_data<F, Fut>(self, f: F) -> Self
+            where
+                F: Fn($crate::HttpRequest, $crate::views::Context) -> Fut + Send + Sync + 'static,
+                Fut: std::future::Future<Output = Result<$crate::views::Context, $crate::Error>>
+                    + Send
+                    + 'static,
+            {
+                let hook = $crate::views::base::context_hook(f);
+                self.with(|i| i.hook = Some(hook))
+            }
+        }
+    };
+}
+pub(crate) use model_view_options;
+
+/// How a view finds its row in the URL: `pk_url_kwarg`, `slug_url_kwarg`, `slug_field`.
+macro_rules! object_lookup_options {
+    ($ty:ident) => {
+        impl<E: sea_orm::EntityTrait> $ty<E> {
+            /// The URL argument holding the primary key (`pk`).
+            pub fn pk_url_kwarg(self, name: &str) -> Self {
+                self.with(|i| i.pk_url_kwarg = name.to_string())
+            }
+
+            /// The URL argument holding the slug (`slug`).
+            pub fn slug_url_kwarg(self, name: &str) -> Self {
+                self.with(|i| i.slug_url_kwarg = name.to_string())
+            }
+
+            /// The column the slug is matched against (`slug`).
+            pub fn slug_field(self, name: &str) -> Self {
+                self.with(|i| i.slug_field = name.to_string())
+            }
+        }
+    };
+}
+pub(crate) use object_lookup_options;
+
 /// Renders a template with a context, as Django's `TemplateView`: `path("about/",
 /// TemplateView::new("about.html"))`. The template also sees the URL's arguments by name.
 ///

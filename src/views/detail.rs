@@ -1,8 +1,6 @@
 //! `DetailView`: one row, found by the URL's `pk` or `slug`, in a template.
 
-use super::base::{
-    Answer, Context, ContextHook, context_hook, dispatch_get, model_names, url_kwarg,
-};
+use super::base::{Answer, Context, ContextHook, dispatch_get, model_names, url_kwarg};
 use crate::http::{Error, HttpRequest};
 use axum::extract::Request;
 use minijinja::Value;
@@ -13,7 +11,6 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::future::Future;
 use std::sync::Arc;
 
 type Queryset<E> = Arc<dyn Fn(&HttpRequest) -> Select<E> + Send + Sync>;
@@ -92,61 +89,19 @@ impl<E: EntityTrait> DetailView<E> {
         }
     }
 
-    fn with(mut self, change: impl FnOnce(&mut Inner<E>)) -> Self {
-        match Arc::get_mut(&mut self.inner) {
-            Some(inner) => change(inner),
-            None => unreachable!("a DetailView is configured before it is cloned"),
-        }
-        self
-    }
-
     /// The rows the object is looked up in, as Django's `get_queryset()`.
     pub fn queryset(self, f: impl Fn(&HttpRequest) -> Select<E> + Send + Sync + 'static) -> Self {
         self.with(|i| i.queryset = Some(Arc::new(f)))
     }
-
-    /// The template, instead of `<app>/<model>_detail.html`.
-    pub fn template_name(self, name: &str) -> Self {
-        self.with(|i| i.template_name = Some(name.to_string()))
-    }
-
-    /// The object's name in the template, instead of `<model>` (`object` stays).
-    pub fn context_object_name(self, name: &str) -> Self {
-        self.with(|i| i.context_object_name = Some(name.to_string()))
-    }
-
-    /// The URL argument holding the primary key (`pk`).
-    pub fn pk_url_kwarg(self, name: &str) -> Self {
-        self.with(|i| i.pk_url_kwarg = name.to_string())
-    }
-
-    /// The URL argument holding the slug (`slug`).
-    pub fn slug_url_kwarg(self, name: &str) -> Self {
-        self.with(|i| i.slug_url_kwarg = name.to_string())
-    }
-
-    /// The column the slug is matched against (`slug`).
-    pub fn slug_field(self, name: &str) -> Self {
-        self.with(|i| i.slug_field = name.to_string())
-    }
-
-    /// Variables every render gets (Django's `extra_context`).
-    pub fn extra_context(self, context: impl Serialize) -> Self {
-        let value = Value::from(minijinja::value::Serde(&context));
-        self.with(|i| i.extra_context = Some(value))
-    }
-
-    /// Django's `get_context_data`: an async function that gets the request and the context
-    /// (with the object in it) and returns it with more.
-    pub fn get_context_data<F, Fut>(self, f: F) -> Self
-    where
-        F: Fn(HttpRequest, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Context, Error>> + Send + 'static,
-    {
-        let hook = context_hook(f);
-        self.with(|i| i.hook = Some(hook))
-    }
 }
+
+super::base::model_view_options!(
+    DetailView,
+    Inner,
+    "_detail",
+    "the object (`<model>`; `object` stays)"
+);
+super::base::object_lookup_options!(DetailView);
 
 /// The row a detail (or update, or delete) view is about: by primary key from the URL
 /// argument `pk_kwarg`, or else by `slug_field` from `slug_kwarg`, within `query`.

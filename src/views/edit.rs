@@ -487,61 +487,11 @@ macro_rules! editing_view {
                 }
             }
 
-            fn with(mut self, change: impl FnOnce(&mut Editing<E>)) -> Self {
-                match Arc::get_mut(&mut self.inner) {
-                    Some(inner) => change(inner),
-                    None => unreachable!("a view is configured before it is cloned"),
-                }
-                self
-            }
-
-            #[doc = concat!("The template, instead of `<app>/<model>", $suffix, ".html`.")]
-            pub fn template_name(self, name: &str) -> Self {
-                self.with(|i| i.template_name = Some(name.to_string()))
-            }
-
             /// Where success redirects: a URL (`{id}` and any `{column}` are filled from the
             /// row) or a route name (reversed with no argument, or with the row's key as `pk`
             /// or `id`).
             pub fn success_url(self, url: &str) -> Self {
                 self.with(|i| i.success_url = Some(url.to_string()))
-            }
-
-            /// The row's name in the template, instead of `<model>` (`object` stays).
-            pub fn context_object_name(self, name: &str) -> Self {
-                self.with(|i| i.context_object_name = Some(name.to_string()))
-            }
-
-            /// The URL argument holding the primary key (`pk`).
-            pub fn pk_url_kwarg(self, name: &str) -> Self {
-                self.with(|i| i.pk_url_kwarg = name.to_string())
-            }
-
-            /// The URL argument holding the slug (`slug`).
-            pub fn slug_url_kwarg(self, name: &str) -> Self {
-                self.with(|i| i.slug_url_kwarg = name.to_string())
-            }
-
-            /// The column the slug is matched against (`slug`).
-            pub fn slug_field(self, name: &str) -> Self {
-                self.with(|i| i.slug_field = name.to_string())
-            }
-
-            /// Variables every render gets (Django's `extra_context`).
-            pub fn extra_context(self, context: impl Serialize) -> Self {
-                let value = Value::from(minijinja::value::Serde(&context));
-                self.with(|i| i.extra_context = Some(value))
-            }
-
-            /// Django's `get_context_data`: an async function that gets the request and the
-            /// context and returns it with more.
-            pub fn get_context_data<F, Fut>(self, f: F) -> Self
-            where
-                F: Fn(HttpRequest, Context) -> Fut + Send + Sync + 'static,
-                Fut: Future<Output = Result<Context, Error>> + Send + 'static,
-            {
-                let hook = context_hook(f);
-                self.with(|i| i.hook = Some(hook))
             }
 
             fn answer(self, req: Request) -> Answer {
@@ -555,6 +505,13 @@ macro_rules! editing_view {
         }
 
         super::base::generic_handler!($name<E> where E: EntityTrait);
+        super::base::model_view_options!(
+            $name,
+            Editing,
+            $suffix,
+            "the row (`<model>`; `object` stays)"
+        );
+        super::base::object_lookup_options!($name);
     };
 }
 

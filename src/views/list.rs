@@ -1,13 +1,12 @@
 //! `ListView`: the rows of a query, maybe a page of them, in a template.
 
-use super::base::{Answer, Context, ContextHook, context_hook, dispatch_get, model_names};
+use super::base::{Answer, Context, ContextHook, dispatch_get, model_names};
 use crate::http::{Error, HttpRequest};
 use crate::paginator::{paginate, paginator_value};
 use axum::extract::Request;
 use minijinja::Value;
 use sea_orm::{EntityTrait, IdenStatic, Iterable, QueryOrder, Select};
 use serde::Serialize;
-use std::future::Future;
 use std::sync::Arc;
 
 type Queryset<E> = Arc<dyn Fn(&HttpRequest) -> Select<E> + Send + Sync>;
@@ -82,14 +81,6 @@ impl<E: EntityTrait> ListView<E> {
         }
     }
 
-    fn with(mut self, change: impl FnOnce(&mut Inner<E>)) -> Self {
-        match Arc::get_mut(&mut self.inner) {
-            Some(inner) => change(inner),
-            None => unreachable!("a ListView is configured before it is cloned"),
-        }
-        self
-    }
-
     /// The rows to list, as Django's `get_queryset()`: a sea-orm query built per request.
     pub fn queryset(self, f: impl Fn(&HttpRequest) -> Select<E> + Send + Sync + 'static) -> Self {
         self.with(|i| i.queryset = Some(Arc::new(f)))
@@ -125,16 +116,6 @@ impl<E: EntityTrait> ListView<E> {
         self.with(|i| i.ordering = ordering)
     }
 
-    /// The template, instead of `<app>/<model>_list.html`.
-    pub fn template_name(self, name: &str) -> Self {
-        self.with(|i| i.template_name = Some(name.to_string()))
-    }
-
-    /// The list's name in the template, instead of `<model>_list` (`object_list` stays).
-    pub fn context_object_name(self, name: &str) -> Self {
-        self.with(|i| i.context_object_name = Some(name.to_string()))
-    }
-
     /// Shows `n` rows a page.
     pub fn paginate_by(self, n: u64) -> Self {
         self.with(|i| i.paginate_by = Some(n))
@@ -149,24 +130,14 @@ impl<E: EntityTrait> ListView<E> {
     pub fn allow_empty(self, allow: bool) -> Self {
         self.with(|i| i.allow_empty = allow)
     }
-
-    /// Variables every render gets (Django's `extra_context`).
-    pub fn extra_context(self, context: impl Serialize) -> Self {
-        let value = Value::from(minijinja::value::Serde(&context));
-        self.with(|i| i.extra_context = Some(value))
-    }
-
-    /// Django's `get_context_data`: an async function that gets the request and the context
-    /// (with the list in it) and returns it with more.
-    pub fn get_context_data<F, Fut>(self, f: F) -> Self
-    where
-        F: Fn(HttpRequest, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Context, Error>> + Send + 'static,
-    {
-        let hook = context_hook(f);
-        self.with(|i| i.hook = Some(hook))
-    }
 }
+
+super::base::model_view_options!(
+    ListView,
+    Inner,
+    "_list",
+    "the list (`<model>_list`; `object_list` stays)"
+);
 
 impl<E> ListView<E>
 where
