@@ -408,11 +408,14 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .unwrap_or("")
             .to_string();
         let content_type = raw_content_type.to_ascii_lowercase();
-        let limits = req
+        let settings = req
             .extensions()
             .get::<crate::Site>()
-            .map(|site| UploadLimits::of(site.settings()))
-            .unwrap_or_default();
+            .map(|s| s.settings_arc());
+        let max_fields = settings
+            .as_ref()
+            .map(|s| s.data_upload_max_number_fields)
+            .unwrap_or(MAX_NUMBER_FIELDS);
         let data = if matches!(
             *req.method(),
             axum::http::Method::GET | axum::http::Method::HEAD
@@ -421,6 +424,10 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         } else if let Some(ParsedBody(data)) = req.extensions().get::<ParsedBody>() {
             data.clone()
         } else if content_type.starts_with("multipart/form-data") {
+            let limits = settings
+                .as_deref()
+                .map(UploadLimits::of)
+                .unwrap_or_default();
             read_multipart(&raw_content_type, req.into_body(), &limits).await?
         } else if content_type.is_empty()
             || content_type.starts_with("application/x-www-form-urlencoded")
@@ -435,7 +442,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                  application/x-www-form-urlencoded or multipart/form-data"
             )));
         };
-        check_count(&data, limits.max_fields)?;
+        check_count(&data, max_fields)?;
         Ok(data)
     }
 }
