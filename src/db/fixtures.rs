@@ -427,11 +427,7 @@ async fn save(
     fixture: &str,
     ignore_nonexistent: bool,
 ) -> Result<(), FixtureError> {
-    let pk_text = match &o.pk {
-        Json::Null => None,
-        Json::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    };
+    let pk_text = objects::key_text(&o.pk);
     let fail = |message: String| FixtureError::Object {
         fixture: fixture.to_string(),
         model: model.label(),

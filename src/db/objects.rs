@@ -109,6 +109,20 @@ fn pk(model: &ModelState) -> Option<&Field> {
     model.fields.iter().find(|f| f.primary_key)
 }
 
+/// A value as text, the way URLs, forms and keys spell it: a string as it is, anything else as
+/// its JSON (`3`, `true`).
+pub fn value_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// [`value_text`] of a key that may not be set yet: `None` for null.
+pub fn key_text(value: &Json) -> Option<String> {
+    (!value.is_null()).then(|| value_text(value))
+}
+
 /// Converts a form string to a typed SQL value for a field; `Ok(None)` is NULL.
 pub fn convert(field: &Field, raw: &str) -> Result<Option<Value>, String> {
     let text = raw.trim();
@@ -600,13 +614,7 @@ pub async fn insert(
         match pk_field {
             Some(f) => {
                 q.returning_col(Alias::new(&f.name));
-                db.query_one(&q)
-                    .await?
-                    .map(|r| read(&r, f))
-                    .map(|j| match j {
-                        Json::String(s) => s,
-                        other => other.to_string(),
-                    })
+                db.query_one(&q).await?.map(|r| value_text(&read(&r, f)))
             }
             None => {
                 db.execute(&q).await?;

@@ -188,13 +188,6 @@ fn col(table: &str, name: &str) -> Expr {
     Expr::col((Alias::new(table), Alias::new(name)))
 }
 
-fn text(value: &Json) -> String {
-    match value {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -636,7 +629,7 @@ fn compare(
                 }
                 other => Err(QueryError::Value {
                     field: field.name.clone(),
-                    message: format!("'{}' value must be an integer.", text(other)),
+                    message: format!("'{}' value must be an integer.", objects::value_text(other)),
                 }),
             };
         }
@@ -645,7 +638,7 @@ fn compare(
             Ok(None) => Ok(Value::String(None)),
             Err(message) => Err(QueryError::Value {
                 field: field.name.clone(),
-                message: format!("'{}': {message}", text(v)),
+                message: format!("'{}': {message}", objects::value_text(v)),
             }),
         }
     };
@@ -667,7 +660,7 @@ fn compare(
         Op::Exact => target.eq(typed(value)?),
         Op::IExact if is_text => {
             let lowered: SimpleExpr = Func::lower(target).into();
-            lowered.eq(text(value).to_lowercase())
+            lowered.eq(objects::value_text(value).to_lowercase())
         }
         Op::IExact => target.eq(typed(value)?),
         Op::Gt => target.gt(typed(value)?),
@@ -706,11 +699,29 @@ fn compare(
                 target.is_not_null()
             }
         }
-        Op::Contains => like(format!("%{}%", escape_like(&text(value))), false),
-        Op::IContains => like(format!("%{}%", escape_like(&text(value))), true),
-        Op::StartsWith => like(format!("{}%", escape_like(&text(value))), false),
-        Op::IStartsWith => like(format!("{}%", escape_like(&text(value))), true),
-        Op::EndsWith => like(format!("%{}", escape_like(&text(value))), false),
-        Op::IEndsWith => like(format!("%{}", escape_like(&text(value))), true),
+        Op::Contains => like(
+            format!("%{}%", escape_like(&objects::value_text(value))),
+            false,
+        ),
+        Op::IContains => like(
+            format!("%{}%", escape_like(&objects::value_text(value))),
+            true,
+        ),
+        Op::StartsWith => like(
+            format!("{}%", escape_like(&objects::value_text(value))),
+            false,
+        ),
+        Op::IStartsWith => like(
+            format!("{}%", escape_like(&objects::value_text(value))),
+            true,
+        ),
+        Op::EndsWith => like(
+            format!("%{}", escape_like(&objects::value_text(value))),
+            false,
+        ),
+        Op::IEndsWith => like(
+            format!("%{}", escape_like(&objects::value_text(value))),
+            true,
+        ),
     })
 }

@@ -267,10 +267,7 @@ impl ModelForm {
             .collect();
         if let Ok(shown) = (display.show)(conn, keys).await {
             for (key, text) in shown {
-                let key = match key {
-                    Json::String(s) => s,
-                    other => other.to_string(),
-                };
+                let key = objects::value_text(&key);
                 if let Some(c) = choices.iter_mut().find(|(v, _)| *v == key) {
                     c.1 = text;
                 }
@@ -521,11 +518,7 @@ impl ModelForm {
 
     fn instance_pk(&self) -> Option<String> {
         let pk = self.model.fields.iter().find(|f| f.primary_key)?;
-        match self.instance.as_ref()?.get(&pk.name)? {
-            Json::Null => None,
-            Json::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
-        }
+        objects::key_text(self.instance.as_ref()?.get(&pk.name)?)
     }
 
     /// Validates the submission (loading the form first if needed), then the model's unique
@@ -930,10 +923,7 @@ async fn fk_choices(
             .map(|(_, n)| n.to_string())
             .unwrap_or_else(|| fk.to_table.clone())
     });
-    let key = |v: &Json| match v {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    let key = objects::value_text;
     let rows: Vec<Row> = match target {
         Some(model) => {
             let query = objects::ListQuery {

@@ -89,14 +89,6 @@ macro_rules! forward {
     };
 }
 
-fn pk_text(value: &Json) -> Option<String> {
-    match value {
-        Json::Null => None,
-        Json::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
 impl ModelFormSet {
     /// A formset of the ModelForm `make` describes (its fields, widgets, labels), over every
     /// row of the model unless [`rows`](ModelFormSet::rows) or
@@ -182,7 +174,9 @@ impl ModelFormSet {
                     filters: self
                         .inline
                         .iter()
-                        .map(|(fk, parent)| (fk.clone(), pk_text(parent).unwrap_or_default()))
+                        .map(|(fk, parent)| {
+                            (fk.clone(), objects::key_text(parent).unwrap_or_default())
+                        })
                         .collect(),
                     per_page: u64::MAX / 2,
                     ..Default::default()
@@ -269,7 +263,7 @@ impl ModelFormSet {
             loaded
                 .rows
                 .iter()
-                .find(|row| row.get(&pk.name).and_then(pk_text).as_deref() == Some(key))
+                .find(|row| row.get(&pk.name).and_then(objects::key_text).as_deref() == Some(key))
         });
         found.cloned().map(Some).ok_or_else(|| {
             "Select a valid choice. That choice is not one of the available choices.".to_string()
@@ -340,7 +334,7 @@ impl ModelFormSet {
                         .iter()
                         .find(|f| f.primary_key)
                         .and_then(|f| row.get(&f.name))
-                        .and_then(pk_text);
+                        .and_then(objects::key_text);
                     if let Some(pk) = pk {
                         objects::delete(&txn, &loaded.model, &pk).await?;
                         saved.deleted.push(row);

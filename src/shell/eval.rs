@@ -182,7 +182,7 @@ impl Session {
         match self.runtime.block_on((display.show)(&self.db, keys)) {
             Ok(pairs) => pairs
                 .into_iter()
-                .map(|(k, text)| (key_text(&k), text))
+                .map(|(k, text)| (objects::value_text(&k), text))
                 .collect(),
             Err(_) => BTreeMap::new(),
         }
@@ -194,13 +194,13 @@ impl Session {
         pk: Option<&Json>,
         shown: &BTreeMap<String, String>,
     ) -> String {
-        if let Some(text) = pk.and_then(|k| shown.get(&key_text(k))) {
+        if let Some(text) = pk.and_then(|k| shown.get(&objects::value_text(k))) {
             return text.clone();
         }
         format!(
             "{} object ({})",
             class_name(&self.models[model].name),
-            pk.map(key_text).unwrap_or_else(|| "None".into())
+            pk.map(objects::value_text).unwrap_or_else(|| "None".into())
         )
     }
 
@@ -1022,10 +1022,7 @@ impl Session {
         }
         let result = match &pk {
             Some(key) => {
-                let key = match key {
-                    Json::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
+                let key = objects::value_text(key);
                 let exists = self
                     .runtime
                     .block_on(objects::get(&self.db, &m, &key))
@@ -1307,13 +1304,6 @@ impl Session {
                 format!("<{name}: {}>", self.str(v)?)
             }
         })
-    }
-}
-
-fn key_text(k: &Json) -> String {
-    match k {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

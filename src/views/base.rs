@@ -389,10 +389,7 @@ impl RedirectView {
 
     fn target(&self, request: &HttpRequest) -> Result<Option<String>, Error> {
         let kwargs = url_kwargs(request);
-        let text = |v: &serde_json::Value| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let text = crate::db::objects::value_text;
         let mut url = if let Some(url) = &self.url {
             let mut out = url.to_string();
             for (name, value) in &kwargs {

@@ -143,10 +143,7 @@ where
                     .into(),
                 )
             })?;
-        let slug = match raw {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        };
+        let slug = crate::db::objects::value_text(&raw);
         query.filter(column.eq(slug))
     } else {
         return Err(Error::Other(

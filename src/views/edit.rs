@@ -71,14 +71,10 @@ fn success_location(
             "No URL to redirect to. Provide a success_url.".into(),
         ));
     };
-    let text = |v: &Json| match v {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    };
     if target.contains('/') {
         let mut url = target.to_string();
         for (name, value) in row.into_iter().flatten() {
-            url = url.replace(&format!("{{{name}}}"), &text(value));
+            url = url.replace(&format!("{{{name}}}"), &objects::value_text(value));
         }
         return Ok(url);
     }
@@ -302,10 +298,7 @@ impl<E: EntityTrait> Editing<E> {
         model: &ModelState,
     ) -> Result<Row, Error> {
         let missing = || Error::NotFound(format!("No {} found matching the query", model.name));
-        let text = |v: Json| match v {
-            Json::String(s) => s,
-            other => other.to_string(),
-        };
+        let text = |v: Json| objects::value_text(&v);
         let row = if let Some(pk) = url_kwarg(request, &self.pk_url_kwarg) {
             match objects::get(db, model, &text(pk)).await {
                 Ok(row) => row,
@@ -371,11 +364,7 @@ impl<E: EntityTrait> Editing<E> {
 
     fn pk_of(model: &ModelState, row: &Row) -> Option<String> {
         let pk = model.fields.iter().find(|f| f.primary_key)?;
-        match row.get(&pk.name)? {
-            Json::String(s) => Some(s.clone()),
-            Json::Null => None,
-            other => Some(other.to_string()),
-        }
+        objects::key_text(row.get(&pk.name)?)
     }
 
     /// GET shows the form (for `object`, when updating); POST validates, saves, redirects.
