@@ -1,5 +1,8 @@
 //! A bare axum + minijinja server rendering the benchmark page: templates loaded once from a
-//! directory, `static()` and `url()` as plain functions, no middleware.
+//! directory, `static()` and `url()` as plain functions, no middleware. Given a database URL
+//! too, it serves the polls pages of `benches/pages.sh` instead (see `pages`).
+
+mod pages;
 
 use axum::extract::State;
 use axum::response::Html;
@@ -10,17 +13,30 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().expect("usage: roan-bench-baseline TEMPLATES_DIR PORT");
+    let dir = args
+        .next()
+        .expect("usage: roan-bench-baseline TEMPLATES_DIR PORT [DATABASE_URL]");
     let port: u16 = args.next().and_then(|p| p.parse().ok()).expect("a port");
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind");
+    if let Some(url) = args.next() {
+        let app = pages::router(&dir, &url).await;
+        axum::serve(listener, app).await.expect("serve");
+        return;
+    }
     let mut env = Environment::new();
     env.set_loader(minijinja::path_loader(dir));
-    env.add_function("static", |path: &str| Value::from_safe_string(format!("/static/{path}")));
-    env.add_function("url", |_name: &str| Value::from_safe_string("/bench/page/".into()));
+    env.add_function("static", |path: &str| {
+        Value::from_safe_string(format!("/static/{path}"))
+    });
+    env.add_function("url", |_name: &str| {
+        Value::from_safe_string("/bench/page/".into())
+    });
     let app = axum::Router::new()
         .route("/bench/page/", get(page))
         .route("/bench/form/", post(form))
         .with_state(Arc::new(env));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
     axum::serve(listener, app).await.expect("serve");
 }
 
@@ -109,8 +125,10 @@ async fn form(
     add("date", "date", date, e);
     let code = get("code");
     let e = required(&code).or_else(|| {
-        (!code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .then(|| "Enter a valid “slug”.".to_string())
+        (!code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .then(|| "Enter a valid “slug”.".to_string())
     });
     add("code", "text", code, e);
     let html = env
