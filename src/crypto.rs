@@ -36,6 +36,38 @@ pub fn get_random_string(length: usize, allowed: &[u8]) -> String {
     out
 }
 
+/// An HMAC-SHA256 of `value`, keyed with `secret` through `key_salt` (Django's
+/// `salted_hmac`): each use of the secret (`"roan.contrib.messages"`, ...) gets its own key, so a
+/// signature made for one purpose is worthless for another.
+///
+/// ```
+/// let a = roan::crypto::salted_hmac("roan.example", b"value", "secret");
+/// assert_ne!(a, roan::crypto::salted_hmac("roan.other", b"value", "secret"));
+/// assert_eq!(a.len(), 32);
+/// ```
+#[cfg(feature = "runtime")]
+pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &str) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    use sha2::Digest;
+    let key = sha2::Sha256::new()
+        .chain_update(key_salt.as_bytes())
+        .chain_update(secret.as_bytes())
+        .finalize();
+    // Any key length is valid for HMAC.
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(value);
+    mac.finalize().into_bytes().into()
+}
+
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ (Django's
+/// `constant_time_compare`), for comparing signatures and tokens.
+#[cfg(feature = "runtime")]
+pub fn constant_time_compare(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

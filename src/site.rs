@@ -191,6 +191,11 @@ impl Site {
 
     /// The default database, connected on first use.
     pub async fn db(&self) -> Result<&DatabaseConnection, DbErr> {
+        // Connected already: every request after the first, with no allocation and no copy of
+        // the connect future below.
+        if let Some(db) = self.0.db.get() {
+            return Ok(db);
+        }
         // Boxed: the connect future is large, and handlers that await it inline would make
         // users' crates hit the compiler's query depth limit.
         Box::pin(self.0.db.get_or_try_init(|| {

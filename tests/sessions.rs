@@ -171,6 +171,16 @@ async fn flash(messages: roan::contrib::messages::Messages) -> axum::response::R
     roan::redirect_to("/show/")
 }
 
+/// Forty messages: more than the 2 KB cookie holds.
+async fn flood(messages: roan::contrib::messages::Messages) -> axum::response::Response {
+    for i in 0..40 {
+        messages.info(format!(
+            "Message {i:02} with enough words to make the cookie overflow."
+        ));
+    }
+    roan::redirect_to("/show/")
+}
+
 async fn show(request: roan::HttpRequest) -> roan::Result<axum::response::Response> {
     roan::render(&request, "messages.html", roan::context! {})
 }
@@ -185,6 +195,7 @@ fn message_project() -> roan::Project {
     p.app(roan::contrib::messages::app()).urls(|| {
         let mut u = urls();
         u.push(path("flash/", flash));
+        u.push(path("flood/", flood));
         u.push(path("show/", show));
         u
     })
@@ -200,4 +211,60 @@ async fn flash_messages_show_once() {
     let shown = client.get("/show/").await.text();
     assert_eq!(shown, "[success: Saved.][error: But &lt;this&gt; failed.]");
     assert_eq!(client.get("/show/").await.text(), "");
+}
+
+#[tokio::test]
+async fn messages_wait_in_a_signed_cookie_and_cost_no_query() {
+    let client = Client::new(message_project()).await;
+    client.get("/flash/").await;
+    let cookie = client
+        .cookie("messages")
+        .expect("the messages cookie is set");
+    assert!(cookie.contains(':'), "payload:signature, got {cookie}");
+    // A logged-in browser (a session cookie) on a page that shows no messages: nothing is read
+    // from the session table, so dropping it changes nothing.
+    client.get("/count/").await;
+    assert!(client.cookie("sessionid").is_some());
+    use sea_orm::ConnectionTrait;
+    let db = client.site().db().await.unwrap();
+    db.execute_unprepared("DROP TABLE roan_session")
+        .await
+        .unwrap();
+    let r = client.get("/plain/").await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(
+        client.get("/show/").await.text(),
+        "[success: Saved.][error: But &lt;this&gt; failed.]"
+    );
+    assert_eq!(client.cookie("messages"), None, "deleted once shown");
+}
+
+#[tokio::test]
+async fn messages_too_many_for_the_cookie_wait_in_the_session() {
+    let client = Client::new(message_project()).await;
+    client.get("/count/").await;
+    assert_eq!(client.get("/flood/").await.status(), 302);
+    let cookie = client
+        .cookie("messages")
+        .expect("the cookie says where they are");
+    assert!(cookie.len() < 200, "only a marker in the cookie: {cookie}");
+    let shown = client.get("/show/").await.text();
+    assert_eq!(shown.matches("[info: Message").count(), 40, "{shown}");
+    assert!(shown.starts_with("[info: Message 00 "), "in order: {shown}");
+    assert_eq!(client.get("/show/").await.text(), "");
+    assert_eq!(client.cookie("messages"), None);
+}
+
+#[tokio::test]
+async fn a_forged_messages_cookie_is_ignored_and_deleted() {
+    let client = Client::new(message_project()).await;
+    client.get("/flash/").await;
+    let real = client.cookie("messages").unwrap();
+    let (_, signature) = real.split_once(':').unwrap();
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(br#"[{"level":"error","message":"<script>forged</script>"}]"#);
+    client.set_cookie("messages", &format!("{forged}:{signature}"));
+    assert_eq!(client.get("/show/").await.text(), "");
+    assert_eq!(client.cookie("messages"), None);
 }

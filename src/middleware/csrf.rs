@@ -67,11 +67,6 @@ pub fn unmask(token: &str) -> Option<String> {
     }
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
 /// The CSRF state of one request: the secret from the cookie (or a new one) and whether a
 /// template or view used the token (then the cookie is sent).
 #[derive(Clone, Debug)]
@@ -205,7 +200,14 @@ pub fn check(
         return Err("CSRF token missing.".into());
     };
     match unmask(token) {
-        Some(secret) if constant_eq(&secret, state.secret()) => Ok(()),
+        Some(secret)
+            if crate::crypto::constant_time_compare(
+                secret.as_bytes(),
+                state.secret().as_bytes(),
+            ) =>
+        {
+            Ok(())
+        }
         Some(_) => Err("CSRF token incorrect.".into()),
         None => Err(format!(
             "CSRF token has incorrect length or characters (it must be {SECRET_LENGTH} or {} letters and digits).",
@@ -240,14 +242,10 @@ pub(crate) async fn protect(
     let (body, form_token) = if is_form {
         match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => {
-                let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                    .ok()
-                    .and_then(|pairs| {
-                        pairs
-                            .into_iter()
-                            .find(|(k, _)| k == FORM_FIELD)
-                            .map(|(_, v)| v)
-                    });
+                // Only the token is decoded; the view parses the fields it wants.
+                let token = form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == FORM_FIELD)
+                    .map(|(_, v)| v.into_owned());
                 (Body::from(bytes), token)
             }
             Err(_) => return Err(crate::middleware::body_limit::too_large(settings)),

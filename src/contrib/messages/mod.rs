@@ -1,4 +1,5 @@
-//! Flash messages (Django's `django.contrib.messages`), kept in the session until shown.
+//! Flash messages (Django's `django.contrib.messages`), kept until shown in a signed cookie, or
+//! in the session when they do not fit in one (Django's default `FallbackStorage`).
 //!
 //! ```
 //! use roan::contrib::messages::Messages;
@@ -15,6 +16,7 @@
 use crate::contrib::sessions::Session;
 use crate::http::Error;
 use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,7 @@ use std::sync::{Arc, Mutex};
 pub const LABEL: &str = "messages";
 const SESSION_KEY: &str = "_messages";
 
+mod cookie;
 mod middleware;
 
 pub use middleware::{MessageMiddleware, MessageState};
@@ -32,7 +35,7 @@ pub use middleware::{MessageMiddleware, MessageState};
 /// `messages` template variable and the check that sessions is there.
 pub fn app() -> crate::App {
     crate::App::new(LABEL)
-        .middleware(|_site| Some(MessageMiddleware))
+        .middleware(|site| Some(MessageMiddleware::new(site)))
         .context(context_processor)
         .check(checks)
 }
@@ -62,7 +65,7 @@ fn checks(
         _ => vec![CheckMessage::new(
             Level::Error,
             "messages.E001",
-            "the messages app keeps messages in the session: the sessions app must be installed before it",
+            "the messages app keeps the messages that do not fit in its cookie in the session: the sessions app must be installed before it",
             "put .app(roan::contrib::sessions::app()) before .app(roan::contrib::messages::app()) in src/main.rs",
         )],
     }
@@ -199,38 +202,119 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
     }
 }
 
-/// Before the view: the messages pending in the session (read only when the browser sent a
-/// session cookie).
-pub(crate) async fn load(session: &Session) -> Result<(Messages, Vec<Message>), Error> {
-    let pending: Vec<Message> = if session.has_cookie() {
-        session.get(SESSION_KEY).await?.unwrap_or_default()
-    } else {
-        Vec::new()
+/// The messages a request brought, and where they were kept.
+pub(crate) struct Incoming {
+    pending: Vec<Message>,
+    /// The browser sent a `messages` cookie (valid or not).
+    cookie: bool,
+    /// The cookie was not signed with this secret key (or is not one of ours): it is deleted.
+    unreadable: bool,
+    /// They were in the session (too many for the cookie).
+    in_session: bool,
+}
+
+/// Before the view: the messages waiting in the `messages` cookie, or in the session when the
+/// cookie says they did not fit. No cookie, no work: most requests read nothing.
+pub(crate) async fn load(
+    headers: &axum::http::HeaderMap,
+    session: Option<&Session>,
+    secret: &str,
+) -> Result<(Messages, Incoming), Error> {
+    let value = crate::http::cookie(headers, cookie::COOKIE_NAME);
+    let stored = value.and_then(|v| cookie::decode(v, secret));
+    let unreadable = value.is_some() && stored.is_none();
+    let (pending, in_session) = match stored {
+        Some(cookie::Stored::Messages(m)) => (m, false),
+        Some(cookie::Stored::InSession(_)) => match session {
+            Some(s) => (s.get(SESSION_KEY).await?.unwrap_or_default(), true),
+            None => (Vec::new(), false),
+        },
+        None => (Vec::new(), false),
     };
     let messages = Messages(Arc::new(Mutex::new(Store {
         pending: pending.clone(),
         ..Store::default()
     })));
-    Ok((messages, pending))
+    let incoming = Incoming {
+        pending,
+        cookie: value.is_some(),
+        unreadable,
+        in_session,
+    };
+    Ok((messages, incoming))
 }
 
-/// After the view: what was not shown (and what was added) goes back into the session.
+/// How the `messages` cookie is written: as the session cookie is (path, HttpOnly, SameSite,
+/// Secure), for the browser session only.
+fn set_cookie(value: &str, settings: &crate::conf::Settings) -> Option<HeaderValue> {
+    let mut c = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite={}",
+        cookie::COOKIE_NAME,
+        settings.session_cookie_samesite
+    );
+    if value.is_empty() {
+        c.push_str("; Max-Age=0");
+    }
+    if settings.session_cookie_secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).ok()
+}
+
+/// After the view: what was not shown (and what was added) goes back into the cookie, or into
+/// the session when it does not fit; the `Set-Cookie` header to send, if the cookie changes.
 pub(crate) async fn store(
     messages: &Messages,
-    pending: &[Message],
-    session: &Session,
-) -> Result<(), Error> {
-    let left: Vec<Message> = match messages.0.lock() {
+    incoming: &Incoming,
+    session: Option<&Session>,
+    settings: &crate::conf::Settings,
+) -> Result<Option<HeaderValue>, Error> {
+    let mut left: Vec<Message> = match messages.0.lock() {
         Ok(s) if s.shown => s.added.clone(),
         Ok(s) => s.pending.iter().chain(&s.added).cloned().collect(),
-        Err(_) => return Ok(()),
+        Err(_) => return Ok(None),
     };
-    if left != pending {
-        if left.is_empty() {
-            session.remove(SESSION_KEY).await?;
-        } else {
-            session.insert(SESSION_KEY, &left).await?;
-        }
+    if left == incoming.pending && !incoming.unreadable {
+        return Ok(None);
     }
-    Ok(())
+    let secret = &settings.secret_key;
+    let value = if left.is_empty() {
+        if incoming.in_session
+            && let Some(s) = session
+        {
+            s.remove(SESSION_KEY).await?;
+        }
+        if !incoming.cookie {
+            return Ok(None);
+        }
+        String::new()
+    } else {
+        let value = cookie::encode(&cookie::Stored::Messages(left.clone()), secret);
+        if value.len() <= cookie::MAX_COOKIE_SIZE {
+            if incoming.in_session
+                && let Some(s) = session
+            {
+                s.remove(SESSION_KEY).await?;
+            }
+            value
+        } else if let Some(s) = session {
+            s.insert(SESSION_KEY, &left).await?;
+            cookie::encode(
+                &cookie::Stored::InSession(cookie::InSession::Session),
+                secret,
+            )
+        } else {
+            // No session to fall back on: the oldest messages go, as Django's cookie storage
+            // drops them, until the rest fits.
+            loop {
+                left.remove(0);
+                let value = cookie::encode(&cookie::Stored::Messages(left.clone()), secret);
+                if left.is_empty() || value.len() <= cookie::MAX_COOKIE_SIZE {
+                    tracing::warn!("messages dropped: too many for the cookie and no sessions app");
+                    break value;
+                }
+            }
+        }
+    };
+    Ok(set_cookie(&value, settings))
 }
