@@ -986,6 +986,39 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         "{}",
         text(&out)
     );
+    // FIXTURE_DIRS: searched by name after the apps' fixtures/; a directory listed twice is
+    // refused, as Django refuses it.
+    std::fs::create_dir_all(p.join("fixtures_extra")).unwrap();
+    std::fs::write(
+        p.join("fixtures_extra/extra_tags.json"),
+        r#"[{"model": "polls.tag", "pk": 7, "fields": {"name": "extra"}}]"#,
+    )
+    .unwrap();
+    let settings = std::fs::read_to_string(p.join("settings.toml")).unwrap();
+    std::fs::write(
+        p.join("settings.toml"),
+        format!("FIXTURE_DIRS = [\"fixtures_extra\"]\n{settings}"),
+    )
+    .unwrap();
+    let out = run(&p, &["loaddata", "extra_tags"]);
+    assert!(
+        text(&out).contains("Installed 1 object(s) from 1 fixture(s)"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(
+        p.join("settings.toml"),
+        format!("FIXTURE_DIRS = [\"fixtures_extra\", \"./fixtures_extra\"]\n{settings}"),
+    )
+    .unwrap();
+    let out = run(&p, &["loaddata", "extra_tags"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("settings.FIXTURE_DIRS contains duplicates"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(p.join("settings.toml"), &settings).unwrap();
     let out = run(&p, &["dumpdata", "polls.tag"]);
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains("\"ok\""),

@@ -87,6 +87,10 @@ pub struct Settings {
     /// URL prefix of uploaded files; served from `MEDIA_ROOT` when `DEBUG` is on.
     #[serde(rename = "MEDIA_URL", default = "default_media_url")]
     pub media_url: String,
+    /// Directories `loaddata` searches for fixtures by name, after each app's
+    /// `src/<app>/fixtures/` (relative to the project directory), as Django's `FIXTURE_DIRS`.
+    #[serde(rename = "FIXTURE_DIRS", default)]
+    pub fixture_dirs: Vec<String>,
     /// `X-Frame-Options` on every response that does not set its own ("DENY" or "SAMEORIGIN").
     #[serde(rename = "X_FRAME_OPTIONS", default = "default_x_frame_options")]
     pub x_frame_options: String,
@@ -299,6 +303,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "FILE_UPLOAD_TEMP_DIR",
     "MEDIA_ROOT",
     "MEDIA_URL",
+    "FIXTURE_DIRS",
     "X_FRAME_OPTIONS",
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "SECURE_REFERRER_POLICY",

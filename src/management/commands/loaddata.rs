@@ -9,10 +9,52 @@ use std::path::{Path, PathBuf};
 /// `roan loaddata`.
 pub struct LoadData;
 
-/// The files a fixture label names: a path, or a name looked up in each app's
-/// `src/<app>/fixtures/`, with or without its extension (`.json`, `.jsonl`, maybe `.gz`).
-fn find(ctx: &CommandContext, label: &str) -> Vec<PathBuf> {
+/// The directories a fixture name is looked up in, as Django's: each app's
+/// `src/<app>/fixtures/`, then `FIXTURE_DIRS`, then the project directory. A directory listed
+/// twice, or an app's own listed in `FIXTURE_DIRS`, is a settings mistake Django refuses too.
+fn fixture_dirs(ctx: &CommandContext) -> Result<Vec<PathBuf>, CommandError> {
     let base = ctx.project().base_dir();
+    let settings = ctx.settings()?;
+    let apps: Vec<PathBuf> = ctx
+        .project()
+        .apps()
+        .iter()
+        .map(|a| base.join("src").join(a.label()).join("fixtures"))
+        .collect();
+    let listed: Vec<PathBuf> = settings
+        .fixture_dirs
+        .iter()
+        .map(|d| settings.path(d))
+        .collect();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    for (i, dir) in listed.iter().enumerate() {
+        if listed[..i].iter().any(|d| same(d, dir)) {
+            return Err(CommandError::new(format!(
+                "settings.FIXTURE_DIRS contains duplicates: {} is listed twice; list each \
+                 directory once",
+                dir.display()
+            )));
+        }
+        if apps.iter().any(|d| same(d, dir)) {
+            return Err(CommandError::new(format!(
+                "'{}' is a default fixture directory for an app and cannot be listed in \
+                 settings.FIXTURE_DIRS: its fixtures are found without it",
+                dir.display()
+            )));
+        }
+    }
+    let mut dirs = apps;
+    dirs.extend(listed);
+    dirs.push(base.to_path_buf());
+    Ok(dirs)
+}
+
+/// The files a fixture label names: a path, or a name looked up in the [`fixture_dirs`], with
+/// or without its extension (`.json`, `.jsonl`, maybe `.gz`).
+fn find(dirs: &[PathBuf], label: &str) -> Vec<PathBuf> {
     let has_ext = Format::of_path(label).is_some();
     let names: Vec<String> = if has_ext {
         vec![label.to_string()]
@@ -22,13 +64,6 @@ fn find(ctx: &CommandContext, label: &str) -> Vec<PathBuf> {
             .map(|e| format!("{label}.{e}"))
             .collect()
     };
-    let mut dirs: Vec<PathBuf> = vec![base.to_path_buf()];
-    dirs.extend(
-        ctx.project()
-            .apps()
-            .iter()
-            .map(|a| base.join("src").join(a.label()).join("fixtures")),
-    );
     let mut found = Vec::new();
     for name in &names {
         let direct = Path::new(name);
@@ -38,7 +73,7 @@ fn find(ctx: &CommandContext, label: &str) -> Vec<PathBuf> {
             }
             continue;
         }
-        for dir in &dirs {
+        for dir in dirs {
             let p = dir.join(name);
             if p.is_file() && !found.contains(&p) {
                 found.push(p);
@@ -105,6 +140,7 @@ impl Command for LoadData {
             .get_many::<String>("fixtures")
             .map(|v| v.cloned().collect())
             .unwrap_or_default();
+        let dirs = fixture_dirs(ctx)?;
         let mut parsed = Vec::new();
         for label in &labels {
             if label == "-" {
@@ -124,7 +160,7 @@ impl Command for LoadData {
                 parsed.push(("stdin".to_string(), objects));
                 continue;
             }
-            let paths = find(ctx, label);
+            let paths = find(&dirs, label);
             if paths.is_empty() {
                 return Err(CommandError::new(format!(
                     "No fixture named '{label}' found."
