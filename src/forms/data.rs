@@ -283,8 +283,8 @@ impl Spool {
     }
 }
 
-/// The body a middleware already read (the CSRF check reads a multipart body to find the
-/// token): the `FormData` extractor takes it from the request instead of the emptied body.
+/// The body a middleware already read (the CSRF check reads a form body to find the token):
+/// the `FormData` extractor takes it from the request instead of parsing the body again.
 #[derive(Clone)]
 pub(crate) struct ParsedBody(pub(crate) FormData);
 
@@ -399,7 +399,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     /// The body of a POST (urlencoded or multipart); for GET and HEAD, the query string, as an
     /// empty `request.POST` would be useless there. Another content type, a malformed body or
     /// more than 1000 fields is a 400 through roan's error pages.
-    async fn from_request(req: Request, state: &S) -> Result<FormData, crate::Error> {
+    async fn from_request(mut req: Request, state: &S) -> Result<FormData, crate::Error> {
         // The boundary of a multipart type is case-sensitive: only the type is lowercased.
         let raw_content_type = req
             .headers()
@@ -421,8 +421,8 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             axum::http::Method::GET | axum::http::Method::HEAD
         ) {
             FormData::from_urlencoded(req.uri().query().unwrap_or("").as_bytes())
-        } else if let Some(ParsedBody(data)) = req.extensions().get::<ParsedBody>() {
-            data.clone()
+        } else if let Some(ParsedBody(data)) = req.extensions_mut().remove::<ParsedBody>() {
+            data
         } else if content_type.starts_with("multipart/form-data") {
             let limits = settings
                 .as_deref()

@@ -198,13 +198,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         let m = parts.extensions.get::<UrlMatch>().ok_or_else(|| {
             Error::Other("Path used on a request that no roan route matched".into())
         })?;
-        let object: serde_json::Map<String, serde_json::Value> = m.kwargs.iter().cloned().collect();
-        if let Ok(v) = serde_json::from_value(serde_json::Value::Object(object)) {
+        // One argument is most often read as itself (`Path(id): Path<i64>`): tried first, so the
+        // common case builds no map and no error.
+        if let [(_, single)] = m.kwargs.as_slice()
+            && let Ok(v) = T::deserialize(single)
+        {
             return Ok(Path(v));
         }
-        if let [(_, single)] = m.kwargs.as_slice()
-            && let Ok(v) = serde_json::from_value(single.clone())
-        {
+        let object: serde_json::Map<String, serde_json::Value> = m.kwargs.iter().cloned().collect();
+        if let Ok(v) = serde_json::from_value(serde_json::Value::Object(object)) {
             return Ok(Path(v));
         }
         let array: Vec<serde_json::Value> = m.kwargs.iter().map(|(_, v)| v.clone()).collect();

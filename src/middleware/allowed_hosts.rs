@@ -8,14 +8,22 @@ use axum::response::{IntoResponse, Response};
 /// Whether `host` (without port) matches a pattern list: an exact name, `.example.com` for the
 /// domain and its subdomains, or `*`.
 pub fn host_allowed(host: &str, allowed: &[String], debug: bool) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    // Compared without case and without allocating: this runs on every request.
+    let host = host.trim_end_matches('.');
+    let ends_with = |suffix: &str| {
+        host.len() >= suffix.len()
+            && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
     if allowed.is_empty() && debug {
-        return matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
-            || host.ends_with(".localhost");
+        return ["localhost", "127.0.0.1", "[::1]", "::1"]
+            .iter()
+            .any(|h| host.eq_ignore_ascii_case(h))
+            || ends_with(".localhost");
     }
-    allowed.iter().any(|pattern| {
-        let p = pattern.to_ascii_lowercase();
-        p == "*" || p == host || (p.starts_with('.') && (host.ends_with(&p) || host == p[1..]))
+    allowed.iter().any(|p| {
+        p == "*"
+            || p.eq_ignore_ascii_case(host)
+            || (p.starts_with('.') && (ends_with(p) || p[1..].eq_ignore_ascii_case(host)))
     })
 }
 
@@ -77,6 +85,16 @@ mod tests {
         assert!(host_allowed("shop.test", &list, false));
         assert!(!host_allowed("badshop.test", &list, false));
         assert!(host_allowed("anything", &["*".to_string()], false));
+        assert!(host_allowed(
+            "a.shop.test",
+            &[".SHOP.Test".to_string()],
+            false
+        ));
+        assert!(host_allowed(
+            "Example.COM",
+            &["example.com".to_string()],
+            false
+        ));
         assert!(host_allowed("localhost", &[], true));
         assert!(host_allowed("[::1]", &[], true));
         assert!(!host_allowed("localhost", &[], false));

@@ -70,11 +70,15 @@ pub fn unmask(token: &str) -> Option<String> {
 /// The CSRF state of one request: the secret from the cookie (or a new one) and whether a
 /// template or view used the token (then the cookie is sent).
 #[derive(Clone, Debug)]
-pub struct CsrfToken {
+pub struct CsrfToken(Arc<TokenState>);
+
+/// What the clones of one request's [`CsrfToken`] share (one allocation per request).
+#[derive(Debug)]
+struct TokenState {
     /// The browser's secret, or one made on first use.
-    secret: Arc<std::sync::OnceLock<String>>,
+    secret: std::sync::OnceLock<String>,
     from_cookie: bool,
-    used: Arc<AtomicBool>,
+    used: AtomicBool,
 }
 
 impl CsrfToken {
@@ -84,32 +88,32 @@ impl CsrfToken {
             .filter(|s| s.len() == SECRET_LENGTH && s.bytes().all(|c| index(c).is_some()))
             .map(str::to_string)
         {
-            Some(secret) => CsrfToken {
-                secret: Arc::new(std::sync::OnceLock::from(secret)),
+            Some(secret) => CsrfToken(Arc::new(TokenState {
+                secret: std::sync::OnceLock::from(secret),
                 from_cookie: true,
-                used: Arc::new(AtomicBool::new(false)),
-            },
-            None => CsrfToken {
-                secret: Arc::new(std::sync::OnceLock::new()),
+                used: AtomicBool::new(false),
+            })),
+            None => CsrfToken(Arc::new(TokenState {
+                secret: std::sync::OnceLock::new(),
                 from_cookie: false,
-                used: Arc::new(AtomicBool::new(false)),
-            },
+                used: AtomicBool::new(false),
+            })),
         }
     }
 
     /// A masked token for a form or a script (Django's `get_token`); the cookie will be set.
     pub fn token(&self) -> String {
-        self.used.store(true, Ordering::Relaxed);
+        self.0.used.store(true, Ordering::Relaxed);
         mask(self.secret())
     }
 
     fn secret(&self) -> &str {
-        self.secret.get_or_init(|| random_string(SECRET_LENGTH))
+        self.0.secret.get_or_init(|| random_string(SECRET_LENGTH))
     }
 
     /// The `Set-Cookie` value to send, when the token was used and the browser lacks the cookie.
     pub fn cookie_to_set(&self, settings: &Settings) -> Option<HeaderValue> {
-        if self.from_cookie || !self.used.load(Ordering::Relaxed) {
+        if self.0.from_cookie || !self.0.used.load(Ordering::Relaxed) {
             return None;
         }
         let mut c = format!(
@@ -192,7 +196,7 @@ pub fn check(
             ));
         }
     }
-    if !state.from_cookie {
+    if !state.0.from_cookie {
         return Err("CSRF cookie not set.".into());
     }
     let header_token = headers.get(HEADER).and_then(|v| v.to_str().ok());
@@ -242,10 +246,13 @@ pub(crate) async fn protect(
     let (body, form_token) = if is_form {
         match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => {
-                // Only the token is decoded; the view parses the fields it wants.
-                let token = form_urlencoded::parse(&bytes)
-                    .find(|(k, _)| k == FORM_FIELD)
-                    .map(|(_, v)| v.into_owned());
+                // Parsed once: the view's `FormData` is this one (the bytes stay for other
+                // extractors).
+                let data = crate::forms::data::FormData::from_urlencoded(&bytes);
+                let token = data.get(FORM_FIELD).map(str::to_string);
+                parts
+                    .extensions
+                    .insert(crate::forms::data::ParsedBody(data));
                 (Body::from(bytes), token)
             }
             Err(_) => return Err(crate::middleware::body_limit::too_large(settings)),
