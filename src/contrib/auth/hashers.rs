@@ -14,7 +14,6 @@
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine;
-use subtle::ConstantTimeEq;
 
 /// The prefix of unusable passwords (Django's `UNUSABLE_PASSWORD_PREFIX`).
 pub const UNUSABLE_PREFIX: &str = "!";
@@ -78,7 +77,7 @@ pub fn check_password(raw: &str, encoded: &str) -> bool {
             iterations,
             &mut derived,
         );
-        return derived.ct_eq(&expected).into();
+        return crate::crypto::constant_time_compare(&derived, &expected);
     }
     false
 }

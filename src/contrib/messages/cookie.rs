@@ -33,8 +33,9 @@ pub(crate) enum InSession {
     Session,
 }
 
-/// `payload:signature`, both base64url.
-pub(crate) fn encode(stored: &Stored, secret: &str) -> String {
+/// `payload:signature`, both base64url, of what [`Stored`] reads back: the messages
+/// (`&[Message]`) or the [`InSession`] marker.
+pub(crate) fn encode(stored: &impl Serialize, secret: &str) -> String {
     let json = serde_json::to_vec(stored).unwrap_or_default();
     let payload = URL_SAFE_NO_PAD.encode(&json);
     let signature = crate::crypto::salted_hmac(SALT, payload.as_bytes(), secret);

@@ -278,43 +278,39 @@ pub(crate) async fn store(
         return Ok(None);
     }
     let secret = &settings.secret_key;
-    let value = if left.is_empty() {
-        if incoming.in_session
-            && let Some(s) = session
-        {
-            s.remove(SESSION_KEY).await?;
-        }
-        if !incoming.cookie {
-            return Ok(None);
-        }
-        String::new()
-    } else {
-        let value = cookie::encode(&cookie::Stored::Messages(left.clone()), secret);
-        if value.len() <= cookie::MAX_COOKIE_SIZE {
-            if incoming.in_session
-                && let Some(s) = session
-            {
-                s.remove(SESSION_KEY).await?;
-            }
-            value
-        } else if let Some(s) = session {
-            s.insert(SESSION_KEY, &left).await?;
-            cookie::encode(
-                &cookie::Stored::InSession(cookie::InSession::Session),
-                secret,
-            )
-        } else {
-            // No session to fall back on: the oldest messages go, as Django's cookie storage
-            // drops them, until the rest fits.
-            loop {
-                left.remove(0);
-                let value = cookie::encode(&cookie::Stored::Messages(left.clone()), secret);
-                if left.is_empty() || value.len() <= cookie::MAX_COOKIE_SIZE {
-                    tracing::warn!("messages dropped: too many for the cookie and no sessions app");
-                    break value;
+    // An empty value deletes the cookie.
+    let mut value = String::new();
+    let mut kept_in_session = false;
+    if !left.is_empty() {
+        value = cookie::encode(&left, secret);
+        if value.len() > cookie::MAX_COOKIE_SIZE {
+            if let Some(s) = session {
+                s.insert(SESSION_KEY, &left).await?;
+                kept_in_session = true;
+                value = cookie::encode(&cookie::InSession::Session, secret);
+            } else {
+                // No session to fall back on: the oldest messages go, as Django's cookie
+                // storage drops them, until the rest fits.
+                tracing::warn!("messages dropped: too many for the cookie and no sessions app");
+                while value.len() > cookie::MAX_COOKIE_SIZE {
+                    left.remove(0);
+                    value = if left.is_empty() {
+                        String::new()
+                    } else {
+                        cookie::encode(&left, secret)
+                    };
                 }
             }
         }
-    };
+    }
+    if incoming.in_session
+        && !kept_in_session
+        && let Some(s) = session
+    {
+        s.remove(SESSION_KEY).await?;
+    }
+    if value.is_empty() && !incoming.cookie {
+        return Ok(None);
+    }
     Ok(set_cookie(&value, settings))
 }
