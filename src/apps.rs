@@ -113,6 +113,7 @@ pub struct App {
     embedded_static: Option<EmbeddedStatic>,
     displays: Vec<crate::db::display::Display>,
     unmanaged: Vec<ModelState>,
+    many_to_many: Vec<[String; 3]>,
 }
 
 /// Static files compiled into the binary (a `rust_embed::Embed` type), as contrib apps ship
@@ -161,6 +162,7 @@ impl App {
             embedded_static: None,
             displays: Vec::new(),
             unmanaged: Vec::new(),
+            many_to_many: Vec::new(),
         }
     }
 
@@ -414,6 +416,71 @@ impl App {
     pub fn unmanaged_model<E: sea_orm::EntityTrait + Default>(mut self) -> App {
         self.unmanaged.push(crate::db::model_of::<E>(&self.label));
         self
+    }
+
+    /// Declares a many-to-many field (Django's `ManyToManyField`): `name` on the app's model
+    /// `model`, stored in the rows of the app's link model `through`, which has a foreign key
+    /// to each side (Django's `through`, written out as a model of its own).
+    ///
+    /// Fixtures write the field as a list of primary keys (`"tags": [1, 3]`) and leave the link
+    /// rows out, as Django does; `loaddata` sets the links. A ModelForm of `model` gets a
+    /// multiple select of the other side. `roan check` reports a declaration whose models or
+    /// foreign keys are missing (`fields.E331`, `fields.E336`).
+    ///
+    /// ```ignore
+    /// roan::App::new("blog")
+    ///     .model::<models::post::Entity>()
+    ///     .model::<models::tag::Entity>()
+    ///     .model::<models::post_tags::Entity>() // post_id -> blog_post, tag_id -> blog_tag
+    ///     .many_to_many("post", "tags", "post_tags")
+    /// ```
+    pub fn many_to_many(mut self, model: &str, name: &str, through: &str) -> App {
+        self.many_to_many
+            .push([model.to_string(), name.to_string(), through.to_string()]);
+        self
+    }
+
+    /// The app's many-to-many fields ([`App::many_to_many`]), read from its models. A
+    /// declaration that does not match them is left out, and `roan check` reports it.
+    pub fn many_to_many_fields(&self) -> Vec<crate::db::ManyToMany> {
+        self.resolve_many_to_many()
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect()
+    }
+
+    /// Each declaration, resolved, or the check id and message of what is wrong.
+    pub(crate) fn resolve_many_to_many(
+        &self,
+    ) -> Vec<Result<crate::db::ManyToMany, (&'static str, String)>> {
+        let find = |name: &str| self.all_models().find(|m| m.name == name);
+        self.many_to_many
+            .iter()
+            .map(|[model, name, through]| {
+                let label = &self.label;
+                let owner = find(model).ok_or_else(|| {
+                    (
+                        "fields.E300",
+                        format!(
+                            "'{label}.{model}.{name}' is declared on model '{label}.{model}', \
+                             which is not registered"
+                        ),
+                    )
+                })?;
+                let link = find(through).ok_or_else(|| {
+                    (
+                        "fields.E331",
+                        format!(
+                            "'{}.{name}' specifies a many-to-many relation through model \
+                             '{label}.{through}', which has not been installed",
+                            owner.label()
+                        ),
+                    )
+                })?;
+                crate::db::ManyToMany::through(owner, name, link)
+                    .map_err(|e| ("fields.E336", format!("'{}.{name}': {e}", owner.label())))
+            })
+            .collect()
     }
 
     /// Every model of the app, unmanaged ones included (what queries may use).

@@ -29,6 +29,7 @@ struct Inner {
     apps: Vec<String>,
     models: Vec<crate::db::ModelState>,
     displays: Vec<crate::db::display::Display>,
+    many_to_many: Vec<crate::db::ManyToMany>,
     middleware: Option<crate::apps::MiddlewareFn>,
     layers: Vec<crate::apps::LayerFn>,
     context_processors: Vec<crate::apps::ContextProcessor>,
@@ -112,6 +113,11 @@ impl Site {
                 .iter()
                 .flat_map(|a| a.displays().iter().copied())
                 .collect(),
+            many_to_many: project
+                .apps()
+                .iter()
+                .flat_map(|a| a.many_to_many_fields())
+                .collect(),
             middleware: project.middleware_fn(),
             layers: project
                 .apps()
@@ -140,6 +146,11 @@ impl Site {
     /// Every installed app's models, in `INSTALLED_APPS` order.
     pub fn models(&self) -> &[crate::db::ModelState] {
         &self.0.models
+    }
+
+    /// Every installed app's many-to-many fields ([`crate::App::many_to_many`]).
+    pub fn many_to_many(&self) -> &[crate::db::ManyToMany] {
+        &self.0.many_to_many
     }
 
     /// How the installed models' rows are shown, for those registered with

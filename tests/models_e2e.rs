@@ -581,4 +581,69 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
     let out = roan_in(&p, sqlite, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out));
     check_clean(&p);
+
+    // The shell in a terminal on each backend: completion of methods and lookups, a query, an
+    // attribute set and saved, an error in one line, and the history in a second session.
+    for b in &backends {
+        exec(
+            &b.url,
+            "INSERT INTO blog_post (headline, author_id, views, slug) VALUES ('From the shell test', 1, 0, 'shelltest')",
+        )
+        .await;
+        let home = dir.join(format!("home-{}", b.name));
+        std::fs::create_dir_all(&home).unwrap();
+        let home = home.to_string_lossy().to_string();
+        let env = [("DATABASE_URL", b.url.as_str()), ("HOME", home.as_str())];
+        let (code, screen) = run_in_pty(
+            &p,
+            &["shell"],
+            &[
+                (">>> ", "Post.objects.fi\t"),
+                ("filter  first", "lter(headline__ic\t"),
+                ("headline__icontains", "='shell t')\r"),
+                (
+                    "<QuerySet [<Post: Post object (",
+                    "p = Post.objects.get(slug='shelltest')\r",
+                ),
+                (">>> ", "p.views = 99; p.save()\r"),
+                (">>> ", "Post.objects.get(headlin='x')\r"),
+                (
+                    "Cannot resolve keyword 'headlin' into field.",
+                    "Post.objects.filter(views__gte=99).count()\r",
+                ),
+                ("\n1\r\n", "\x04"),
+            ],
+            &env,
+        );
+        assert_eq!(code, 0, "{}: {screen}", b.name);
+        assert!(
+            screen
+                .contains("FieldError: Cannot resolve keyword 'headlin' into field. Choices are:")
+                && screen.contains("headline"),
+            "{}: {screen}",
+            b.name
+        );
+        assert_eq!(
+            rows(
+                &b.url,
+                "SELECT views FROM blog_post WHERE slug = 'shelltest'"
+            )
+            .await,
+            vec!["99"],
+            "{}: p.save() stored the change",
+            b.name
+        );
+        let (code, screen) = run_in_pty(
+            &p,
+            &["shell"],
+            &[(">>> ", "\x1b[A\r"), ("\n1\r\n", "\x04")],
+            &env,
+        );
+        assert_eq!(code, 0, "{}: {screen}", b.name);
+        assert!(
+            screen.contains("Post.objects.filter(views__gte=99).count()"),
+            "{}: the line came back from the history: {screen}",
+            b.name
+        );
+    }
 }

@@ -636,13 +636,15 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
     objects.reverse();
     let parsed = vec![("django_polls.json".to_string(), objects)];
     assert_eq!(
-        fixtures::load(&db, &models, &parsed, false).await.unwrap(),
+        fixtures::load(&db, &models, &[], &parsed, false)
+            .await
+            .unwrap(),
         4
     );
 
     let refs: Vec<&ModelState> = models.iter().collect();
     let mut out = Vec::new();
-    let n = fixtures::dump(&db, &refs, &[], Format::Json, Some(2), &mut out)
+    let n = fixtures::dump(&db, &refs, &[], &[], Format::Json, Some(2), &mut out)
         .await
         .unwrap();
     assert_eq!(n, 4);
@@ -665,6 +667,7 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
     fixtures::dump(
         &db,
         &refs[..1],
+        &[],
         &["2".into()],
         Format::Jsonl,
         None,
@@ -686,7 +689,7 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
         )
     );
     assert_eq!(
-        fixtures::load(&db, &models, &[("again".into(), again)], false)
+        fixtures::load(&db, &models, &[], &[("again".into(), again)], false)
             .await
             .unwrap(),
         4
@@ -713,7 +716,7 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
         {"model": "polls.choice", "pk": 9, "fields": {"question": 7, "choice_text": "x", "votes": "many"}}
     ]"#;
     let objects = fixtures::parse(bad, Format::Json, "bad.json").unwrap();
-    let err = fixtures::load(&db, &models, &[("bad.json".into(), objects)], false)
+    let err = fixtures::load(&db, &models, &[], &[("bad.json".into(), objects)], false)
         .await
         .unwrap_err()
         .to_string();
@@ -729,12 +732,12 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
     let unknown = r#"[{"model": "polls.question", "pk": 8, "fields": {"question_text": "x", "colour": "red"}}]"#;
     let objects = fixtures::parse(unknown, Format::Json, "unknown.json").unwrap();
     assert!(
-        fixtures::load(&db, &models, &[("u".into(), objects.clone())], false)
+        fixtures::load(&db, &models, &[], &[("u".into(), objects.clone())], false)
             .await
             .is_err()
     );
     assert_eq!(
-        fixtures::load(&db, &models, &[("u".into(), objects)], true)
+        fixtures::load(&db, &models, &[], &[("u".into(), objects)], true)
             .await
             .unwrap(),
         1,
@@ -767,6 +770,223 @@ async fn fixtures_on_postgresql() {
 async fn fixtures_on_mariadb() {
     if let Some(db) = server("MariaDB", &mysql_url(), "fixtures").await {
         fixtures_round_trip(db).await;
+    }
+}
+
+// Many-to-many fields in fixtures: lists of primary keys, as Django writes them.
+
+async fn fixtures_many_to_many(db: DatabaseConnection) {
+    use roan::db::ManyToMany;
+    use roan::db::fixtures::{self, Format};
+    let (author, post, _) = models();
+    let tag = model(
+        "tag",
+        vec![pk(), Field::new("name", FieldType::String).max_length(20)],
+    );
+    let link = model(
+        "post_tags",
+        vec![
+            pk(),
+            Field::new("post_id", FieldType::Integer).foreign_key(
+                "blog_post",
+                "id",
+                OnDelete::Cascade,
+            ),
+            Field::new("tag_id", FieldType::Integer).foreign_key(
+                "blog_tag",
+                "id",
+                OnDelete::Cascade,
+            ),
+        ],
+    );
+    let registry = vec![author, post, tag, link];
+    let backend = db.get_database_backend();
+    for m in &registry {
+        for sql in schema::create_table(m, &m.table, backend) {
+            db.execute_unprepared(&sql).await.unwrap();
+        }
+    }
+    let many = vec![ManyToMany::through(&registry[1], "tags", &registry[3]).unwrap()];
+    // The tags come after the posts that list them: links are stored once every row is.
+    let text = r#"[
+        {"model": "blog.author", "pk": 1, "fields": {"name": "Ann"}},
+        {"model": "blog.post", "pk": 1, "fields": {"title": "One", "views": 0, "published": true, "day": null, "author": 1, "tags": [2, 1]}},
+        {"model": "blog.post", "pk": 2, "fields": {"title": "Two", "views": 0, "published": false, "day": null, "author": 1, "tags": []}},
+        {"model": "blog.tag", "pk": 1, "fields": {"name": "rust"}},
+        {"model": "blog.tag", "pk": 2, "fields": {"name": "web"}}
+    ]"#;
+    let objects = fixtures::parse(text, Format::Json, "m2m.json").unwrap();
+    assert_eq!(
+        fixtures::load(
+            &db,
+            &registry,
+            &many,
+            &[("m2m.json".into(), objects)],
+            false
+        )
+        .await
+        .unwrap(),
+        5
+    );
+    let links = |db: DatabaseConnection| async move {
+        db.query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT post_id, tag_id FROM blog_post_tags ORDER BY post_id, tag_id",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get::<i32>("", "post_id").unwrap(),
+                r.try_get::<i32>("", "tag_id").unwrap(),
+            )
+        })
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(links(db.clone()).await, vec![(1, 1), (1, 2)]);
+
+    // The dump lists each post's tags after its columns; the link rows are not objects.
+    let refs: Vec<&ModelState> = registry[..3].iter().collect();
+    let mut out = Vec::new();
+    assert_eq!(
+        fixtures::dump(&db, &refs, &many, &[], Format::Jsonl, None, &mut out)
+            .await
+            .unwrap(),
+        5
+    );
+    let dumped = String::from_utf8(out).unwrap();
+    assert!(
+        dumped.contains(
+            r#"{"model": "blog.post", "pk": 1, "fields": {"title": "One", "views": 0, "published": true, "day": null, "author": 1, "tags": [1, 2]}}"#
+        ),
+        "{dumped}"
+    );
+    assert!(dumped.contains(r#""author": 1, "tags": []}}"#), "{dumped}");
+
+    // Loading a post again replaces its links.
+    let again = r#"[{"model": "blog.post", "pk": 1, "fields": {"title": "One", "tags": [2]}}]"#;
+    let objects = fixtures::parse(again, Format::Json, "again.json").unwrap();
+    fixtures::load(
+        &db,
+        &registry,
+        &many,
+        &[("again.json".into(), objects)],
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(links(db.clone()).await, vec![(1, 2)]);
+
+    // A list that is not one, or a key of no row: the load names the field and stores nothing.
+    for (bad, says) in [
+        (
+            r#"[{"model": "blog.post", "pk": 2, "fields": {"title": "Changed", "tags": 1}}]"#,
+            "a many-to-many field is a list of primary keys",
+        ),
+        (
+            r#"[{"model": "blog.post", "pk": 2, "fields": {"title": "Changed", "tags": [1, 99]}}]"#,
+            "'tags'",
+        ),
+    ] {
+        let objects = fixtures::parse(bad, Format::Json, "bad.json").unwrap();
+        let err = fixtures::load(
+            &db,
+            &registry,
+            &many,
+            &[("bad.json".into(), objects)],
+            false,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("Could not load blog.post(pk=2)") && err.contains(says),
+            "{err}"
+        );
+        assert_eq!(links(db.clone()).await, vec![(1, 2)], "{err}");
+        let title = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                "SELECT title FROM blog_post WHERE id = 2",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<String>("", "title")
+            .unwrap();
+        assert_eq!(title, "Two", "the post's own change was rolled back too");
+    }
+}
+
+#[tokio::test]
+async fn many_to_many_fixtures_on_sqlite() {
+    fixtures_many_to_many(Database::connect("sqlite::memory:").await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn many_to_many_fixtures_on_postgresql() {
+    if let Some(db) = server("PostgreSQL", &postgres_url(), "fixtures_m2m").await {
+        fixtures_many_to_many(db).await;
+    }
+}
+
+#[tokio::test]
+async fn many_to_many_fixtures_on_mariadb() {
+    if let Some(db) = server("MariaDB", &mysql_url(), "fixtures_m2m").await {
+        fixtures_many_to_many(db).await;
+    }
+}
+
+/// A declared many-to-many field whose models or foreign keys do not match is reported by
+/// `roan check` with Django's ids, and left out of the site.
+#[test]
+fn many_to_many_declarations_are_checked() {
+    let (author, post, _) = models();
+    let link = model(
+        "post_tags",
+        vec![
+            pk(),
+            Field::new("post_id", FieldType::Integer).foreign_key(
+                "blog_post",
+                "id",
+                OnDelete::Cascade,
+            ),
+        ],
+    );
+    let app = roan::App::new("blog")
+        .model_state(author)
+        .model_state(post)
+        .model_state(link)
+        .many_to_many("post", "tags", "post_tags")
+        .many_to_many("post", "topics", "post_topics")
+        .many_to_many("article", "tags", "post_tags");
+    assert!(app.many_to_many_fields().is_empty());
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("m2m-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let settings = roan::conf::Settings::from_toml_str(
+        "SECRET_KEY = \"k\"\nDEBUG = true\n",
+        &dir.join("settings.toml"),
+        &HashMap::new(),
+    )
+    .unwrap();
+    let project = roan::Project::new("checked", &dir).app(app);
+    let site = roan::Site::new(&project, settings).unwrap();
+    assert!(site.many_to_many().is_empty());
+    let found: Vec<String> = roan::management::checks::run(&project, &site)
+        .iter()
+        .map(|m| format!("{}: {}", m.id, m.message))
+        .collect();
+    for expected in [
+        "fields.E336: 'blog.post.tags': the link model 'blog.post_tags' needs exactly one foreign key besides 'post_id' (it has 0)",
+        "fields.E331: 'blog.post.topics' specifies a many-to-many relation through model 'blog.post_topics', which has not been installed",
+        "fields.E300: 'blog.article.tags' is declared on model 'blog.article', which is not registered",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected}\nnot in {found:#?}"
+        );
     }
 }
 
@@ -1020,14 +1240,14 @@ async fn fixtures_round_trip_with_django() {
     let django = include_str!("fixtures/django_dumpdata_polls.json");
     let objects = fixtures::parse(django, Format::Json, "django_dumpdata_polls.json").unwrap();
     assert_eq!(
-        fixtures::load(&db, &models, &[("django".into(), objects)], false)
+        fixtures::load(&db, &models, &[], &[("django".into(), objects)], false)
             .await
             .unwrap(),
         5
     );
     let refs: Vec<&ModelState> = models.iter().collect();
     let mut out = Vec::new();
-    fixtures::dump(&db, &refs, &[], Format::Json, Some(2), &mut out)
+    fixtures::dump(&db, &refs, &[], &[], Format::Json, Some(2), &mut out)
         .await
         .unwrap();
     let ours = String::from_utf8(out).unwrap();

@@ -1024,6 +1024,26 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
         !String::from_utf8_lossy(&out.stdout).contains("\"ok\""),
         "nothing of broken.json was loaded"
     );
+    // Many-to-many fields as Django writes them: a user's groups are a list of keys, and the
+    // link table's rows are not objects of their own.
+    std::fs::write(
+        p.join("people.json"),
+        r#"[{"model": "auth.user", "pk": 1, "fields": {"password": "!", "last_login": null, "is_superuser": false, "username": "ann", "first_name": "", "last_name": "", "email": "", "is_staff": false, "is_active": true, "date_joined": "2026-11-20T10:00:00", "groups": [1], "user_permissions": []}},
+            {"model": "auth.group", "pk": 1, "fields": {"name": "editors", "permissions": []}}]"#,
+    )
+    .unwrap();
+    let out = run(&p, &["loaddata", "people.json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&p, &["dumpdata", "auth", "-e", "auth.permission"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let dumped = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        dumped.contains(r#""username": "ann""#)
+            && dumped.contains(r#""groups": [1], "user_permissions": []}"#)
+            && dumped.contains(r#""name": "editors", "permissions": []}"#)
+            && !dumped.contains("auth.user_groups"),
+        "{dumped}"
+    );
     let server = Server::start(&p, &[], &[]);
     let r = server.get("/polls/contact/");
     assert_eq!(r.status, 200, "{}", r.body);

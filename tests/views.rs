@@ -517,7 +517,6 @@ fn book_form() -> roan::forms::ModelForm {
             "notes",
             "tags",
         ])
-        .many_to_many("tags", "books_book_tags", "book_id", "tag_id")
         .choice_label("tags", |row| {
             row["name"].as_str().unwrap_or("?").to_string()
         })
@@ -530,7 +529,10 @@ fn edit_project(dir: &std::path::Path) -> roan::Project {
         .model_display::<author::Entity>()
         .model::<book::Entity>()
         .model::<tag::Entity>()
-        .model::<book_tag::Entity>();
+        .model::<book_tag::Entity>()
+        // The form's `tags` field comes from here (a ModelForm of a model gets its app's
+        // many-to-many fields).
+        .many_to_many("book", "tags", "book_tags");
     roan::Project::new("editing", dir).app(app).urls(|| {
         vec![
             path(

@@ -1,10 +1,11 @@
 //! Fixtures in Django's format: `dumpdata` writes, `loaddata` reads
 //! `[{"model": "polls.question", "pk": 1, "fields": {...}}]` (or one object a line, JSONL),
 //! foreign keys under the field's name (`"question": 1`), dates as DjangoJSONEncoder writes
-//! them (`2026-11-20T10:00:00`), decimals as strings.
+//! them (`2026-11-20T10:00:00`), decimals as strings, many-to-many fields as lists of primary
+//! keys (`"groups": [1, 2]`).
 
 use super::objects::{self, ObjectError, Row};
-use super::{Field, FieldType, ModelState};
+use super::{Field, FieldType, ManyToMany, ModelState};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use serde_json::{Map, Value as Json};
@@ -173,10 +174,12 @@ fn write_object(
 
 /// Writes the rows of `models` (in order, each by primary key) as a fixture, reading a page at
 /// a time so a large table never sits in memory; `pks` limits a single model to those keys.
-/// Gives how many objects were written.
+/// The fields of `many` that belong to a model follow its columns, as lists of the other
+/// side's keys. Gives how many objects were written.
 pub async fn dump(
     db: &impl ConnectionTrait,
     models: &[&ModelState],
+    many: &[ManyToMany],
     pks: &[String],
     format: Format,
     indent: Option<usize>,
@@ -189,6 +192,7 @@ pub async fn dump(
     }
     for model in models {
         let Some(pk) = pk_field(model) else { continue };
+        let links: Vec<&ManyToMany> = many.iter().filter(|m| m.model == model.table).collect();
         let mut last: Option<Json> = None;
         loop {
             let mut q = Query::select();
@@ -209,12 +213,28 @@ pub async fn dump(
                 q.and_where(Expr::col(Alias::new(&pk.name)).gt(v));
             }
             q.order_by(Alias::new(&pk.name), Order::Asc).limit(PAGE);
-            let rows = db.query_all(&q).await?;
+            let rows: Vec<Row> = db
+                .query_all(&q)
+                .await?
+                .iter()
+                .map(|r| objects::to_row(model, r))
+                .collect();
             let count = rows.len() as u64;
-            for r in &rows {
-                let row = objects::to_row(model, r);
+            let linked = linked(db, &links, pk, &rows).await?;
+            for row in &rows {
                 last = row.get(&pk.name).cloned();
-                let value = object(model, &row);
+                let mut value = object(model, row);
+                if !links.is_empty() {
+                    let key = row.get(&pk.name).map(objects::value_text);
+                    for (i, link) in links.iter().enumerate() {
+                        let keys = key
+                            .as_ref()
+                            .and_then(|k| linked.get(&(i, k.clone())))
+                            .cloned()
+                            .unwrap_or_default();
+                        value.2.push((link.name.clone(), Json::Array(keys)));
+                    }
+                }
                 match format {
                     Format::Json => {
                         if written > 0 {
@@ -245,6 +265,40 @@ pub async fn dump(
     }
     out.flush()?;
     Ok(written)
+}
+
+/// The keys each row of a page is linked to, by field (its index in `links`) and the row's key
+/// as text: one query per field and page.
+async fn linked(
+    db: &impl ConnectionTrait,
+    links: &[&ManyToMany],
+    pk: &Field,
+    rows: &[Row],
+) -> Result<std::collections::HashMap<(usize, String), Vec<Json>>, FixtureError> {
+    let mut out = std::collections::HashMap::new();
+    if links.is_empty() || rows.is_empty() {
+        return Ok(out);
+    }
+    let keys: Vec<sea_orm::sea_query::Value> = rows
+        .iter()
+        .filter_map(|r| r.get(&pk.name))
+        .filter_map(|k| objects::value_of(pk, k).ok().flatten())
+        .collect();
+    for (i, link) in links.iter().enumerate() {
+        let mut q = Query::select();
+        q.from(Alias::new(&link.through))
+            .column(Alias::new(&link.source.name))
+            .column(Alias::new(&link.target.name))
+            .and_where(Expr::col(Alias::new(&link.source.name)).is_in(keys.clone()))
+            .order_by(Alias::new(&link.source.name), Order::Asc)
+            .order_by(Alias::new(&link.target.name), Order::Asc);
+        for r in db.query_all(&q).await? {
+            let source = objects::value_text(&objects::read(&r, &link.source));
+            let target = objects::read(&r, &link.target);
+            out.entry((i, source)).or_insert_with(Vec::new).push(target);
+        }
+    }
+    Ok(out)
 }
 
 /// JSON with Python's default separators (`", "` and `": "`), as Django's dumpdata writes
@@ -366,11 +420,13 @@ fn load_order<'a>(models: &[&'a ModelState]) -> Vec<&'a ModelState> {
 }
 
 /// Loads fixture objects into the database in one transaction: each row is inserted, or
-/// updated when its primary key exists; models in an order their foreign keys allow. Nothing is
+/// updated when its primary key exists; models in an order their foreign keys allow. A
+/// many-to-many field of `many` replaces the row's links, once every row is stored. Nothing is
 /// stored if anything fails, and the error names the object and the field.
 pub async fn load(
     db: &DatabaseConnection,
     registry: &[ModelState],
+    many: &[ManyToMany],
     objects: &[(String, Vec<FixtureObject>)],
     ignore_nonexistent: bool,
 ) -> Result<u64, FixtureError> {
@@ -392,16 +448,22 @@ pub async fn load(
     let order = load_order(&models);
     let txn = db.begin().await?;
     let mut loaded = 0u64;
+    let mut links = Vec::new();
     for model in &order {
+        let fields: Vec<&ManyToMany> = many.iter().filter(|m| m.model == model.table).collect();
         for (fixture, objs) in objects {
             for o in objs
                 .iter()
                 .filter(|o| model.label().to_lowercase() == o.model)
             {
-                save(&txn, model, o, fixture, ignore_nonexistent).await?;
+                let saved = save(&txn, model, &fields, o, fixture, ignore_nonexistent).await?;
+                links.extend(saved);
                 loaded += 1;
             }
         }
+    }
+    for set in &links {
+        set.store(&txn).await?;
     }
     if db.get_database_backend() == DbBackend::Postgres {
         for model in &order {
@@ -420,13 +482,59 @@ pub async fn load(
     Ok(loaded)
 }
 
-async fn save(
+/// The links a fixture gives a row: its many-to-many field `field` holds `keys`.
+struct LinkSet<'a> {
+    field: &'a ManyToMany,
+    model: String,
+    fixture: String,
+    pk: Json,
+    keys: Vec<Json>,
+}
+
+impl LinkSet<'_> {
+    /// Replaces the row's links with the fixture's.
+    async fn store(&self, db: &impl ConnectionTrait) -> Result<(), FixtureError> {
+        let fail = |message: String| FixtureError::Object {
+            fixture: self.fixture.clone(),
+            model: self.model.clone(),
+            pk: objects::value_text(&self.pk),
+            message: format!("'{}': {message}", self.field.name),
+        };
+        let source = objects::value_of(&self.field.source, &self.pk)
+            .map_err(&fail)?
+            .ok_or_else(|| fail("the primary key is empty".into()))?;
+        let mut q = Query::delete();
+        q.from_table(Alias::new(&self.field.through))
+            .and_where(Expr::col(Alias::new(&self.field.source.name)).eq(source.clone()));
+        db.execute(&q).await.map_err(|e| fail(e.to_string()))?;
+        for key in &self.keys {
+            let target = objects::value_of(&self.field.target, key)
+                .map_err(&fail)?
+                .ok_or_else(|| fail("a key in the list is null".into()))?;
+            let mut q = Query::insert();
+            q.into_table(Alias::new(&self.field.through))
+                .columns([
+                    Alias::new(&self.field.source.name),
+                    Alias::new(&self.field.target.name),
+                ])
+                .values([Expr::val(source.clone()), Expr::val(target)])
+                .map_err(|e| fail(e.to_string()))?;
+            db.execute(&q).await.map_err(|e| fail(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Stores one object; gives the links its many-to-many fields ask for, to be stored once every
+/// row is.
+async fn save<'a>(
     db: &impl ConnectionTrait,
     model: &ModelState,
+    many: &[&'a ManyToMany],
     o: &FixtureObject,
     fixture: &str,
     ignore_nonexistent: bool,
-) -> Result<(), FixtureError> {
+) -> Result<Vec<LinkSet<'a>>, FixtureError> {
     let pk_text = objects::key_text(&o.pk);
     let fail = |message: String| FixtureError::Object {
         fixture: fixture.to_string(),
@@ -435,7 +543,17 @@ async fn save(
         message,
     };
     let mut values = Vec::new();
+    let mut lists = Vec::new();
     for (name, value) in &o.fields {
+        if let Some(m2m) = many.iter().find(|m| m.name == *name) {
+            let Json::Array(keys) = value else {
+                return Err(fail(format!(
+                    "'{name}': a many-to-many field is a list of primary keys, not {value}"
+                )));
+            };
+            lists.push((*m2m, keys.clone()));
+            continue;
+        }
         let Some(field) = model
             .fields
             .iter()
@@ -467,16 +585,31 @@ async fn save(
     let result = if exists {
         objects::update_values(db, model, pk_text.as_deref().unwrap_or(""), values)
             .await
-            .map(|_| ())
+            .map(|row| row.unwrap_or_default())
     } else {
-        objects::insert(db, model, values, pk_text.clone())
-            .await
-            .map(|_| ())
+        objects::insert(db, model, values, pk_text.clone()).await
     };
-    result.map_err(|e| match e {
+    let row = result.map_err(|e| match e {
         ObjectError::Db(db) => fail(db.to_string()),
         other => fail(other.to_string()),
-    })
+    })?;
+    if lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pk = match pk_field(model).and_then(|f| row.get(&f.name)) {
+        Some(key) if !key.is_null() => key.clone(),
+        _ => o.pk.clone(),
+    };
+    Ok(lists
+        .into_iter()
+        .map(|(field, keys)| LinkSet {
+            field,
+            model: model.label(),
+            fixture: fixture.to_string(),
+            pk: pk.clone(),
+            keys,
+        })
+        .collect())
 }
 
 /// Deletes every row of `models` (Django's `flush`), children before parents.

@@ -394,3 +394,113 @@ impl ModelState {
         format!("{}.{}", self.app, self.name)
     }
 }
+
+/// A many-to-many field (Django's `ManyToManyField`): field `name` of the model of table
+/// `model` is the set of rows of `to_table` that rows of the link table `through` connect it
+/// to, `source` pointing at the model and `target` at the other one.
+///
+/// Declared on an app with [`crate::App::many_to_many`]. Fixtures write it as a list of
+/// primary keys (`"groups": [1, 2]`) and leave the link table's own rows out, as Django does
+/// for an auto-created `through`; a ModelForm of the model gets it as a multiple select.
+///
+/// ```
+/// use roan::db::{Field, FieldType, ManyToMany, ModelState, OnDelete};
+/// let model = |name: &str, fields| ModelState {
+///     app: "blog".into(),
+///     name: name.into(),
+///     table: format!("blog_{name}"),
+///     fields,
+///     indexes: vec![],
+/// };
+/// let id = || Field::new("id", FieldType::Integer).primary_key().auto_increment();
+/// let post = model("post", vec![id()]);
+/// let link = model("post_tags", vec![
+///     id(),
+///     Field::new("post_id", FieldType::Integer).foreign_key("blog_post", "id", OnDelete::Cascade),
+///     Field::new("tag_id", FieldType::Integer).foreign_key("blog_tag", "id", OnDelete::Cascade),
+/// ]);
+/// let tags = ManyToMany::through(&post, "tags", &link).unwrap();
+/// assert_eq!((tags.source.name.as_str(), tags.target.name.as_str()), ("post_id", "tag_id"));
+/// assert_eq!(tags.to_table, "blog_tag");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManyToMany {
+    /// The table of the model the field belongs to.
+    pub model: String,
+    /// The field's name (`groups`).
+    pub name: String,
+    /// The link table.
+    pub through: String,
+    /// The link's column pointing at `model`.
+    pub source: Field,
+    /// The link's column pointing at the other model.
+    pub target: Field,
+    /// The other model's table.
+    pub to_table: String,
+    /// The column of `to_table` that `target` holds (its primary key, usually).
+    pub to_column: String,
+}
+
+impl ManyToMany {
+    /// The field `name` of `model` through the link model `link`: `source` is the link's
+    /// foreign key to `model` (`<model>_id`, or `from_<model>_id` when the link joins a model
+    /// to itself), `target` its other foreign key. An error says what the link lacks.
+    pub fn through(
+        model: &ModelState,
+        name: &str,
+        link: &ModelState,
+    ) -> Result<ManyToMany, String> {
+        let keys: Vec<(&Field, &ForeignKey)> = link
+            .fields
+            .iter()
+            .filter_map(|f| f.foreign_key.as_ref().map(|fk| (f, fk)))
+            .collect();
+        let to_model: Vec<&(&Field, &ForeignKey)> = keys
+            .iter()
+            .filter(|(_, fk)| fk.to_table == model.table)
+            .collect();
+        let source = match to_model.as_slice() {
+            [] => {
+                return Err(format!(
+                    "the link model '{}' has no foreign key to '{}'",
+                    link.label(),
+                    model.label()
+                ));
+            }
+            [one] => one.0,
+            several => several
+                .iter()
+                .find(|(f, _)| f.name == format!("from_{}_id", model.name))
+                .map(|(f, _)| *f)
+                .ok_or_else(|| {
+                    format!(
+                        "the link model '{}' has {} foreign keys to '{}': name the one pointing \
+                         from the field's model from_{}_id",
+                        link.label(),
+                        several.len(),
+                        model.label(),
+                        model.name
+                    )
+                })?,
+        };
+        let others: Vec<&(&Field, &ForeignKey)> =
+            keys.iter().filter(|(f, _)| f.name != source.name).collect();
+        let [(target, fk)] = others.as_slice() else {
+            return Err(format!(
+                "the link model '{}' needs exactly one foreign key besides '{}' (it has {})",
+                link.label(),
+                source.name,
+                others.len()
+            ));
+        };
+        Ok(ManyToMany {
+            model: model.table.clone(),
+            name: name.to_string(),
+            through: link.table.clone(),
+            source: source.clone(),
+            target: (*target).clone(),
+            to_table: fk.to_table.clone(),
+            to_column: fk.to_column.clone(),
+        })
+    }
+}

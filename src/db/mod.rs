@@ -17,4 +17,6 @@ pub mod query;
 pub use connect::connect;
 pub use entity::{model_named, model_of};
 pub use expressions::F;
-pub use meta::{DefaultValue, Field, FieldType, ForeignKey, Index, ModelState, OnDelete};
+pub use meta::{
+    DefaultValue, Field, FieldType, ForeignKey, Index, ManyToMany, ModelState, OnDelete,
+};

@@ -284,7 +284,7 @@ fn parse_datetime(text: &str) -> Option<chrono::NaiveDateTime> {
     .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
 }
 
-fn read(row: &QueryResult, f: &Field) -> Json {
+pub(crate) fn read(row: &QueryResult, f: &Field) -> Json {
     let name = f.name.as_str();
     let j = match f.field_type {
         FieldType::SmallInteger | FieldType::Integer | FieldType::BigInteger => row

@@ -239,14 +239,26 @@ impl ModelForm {
     }
 
     /// Shows the choices of foreign keys and many-to-many fields through the site's
-    /// `model_display` registrations (a `choice_label` still wins).
-    pub(crate) fn site_displays(
+    /// `model_display` registrations (a `choice_label` still wins), and adds the model's
+    /// many-to-many fields declared on its app (`App::many_to_many`) that the form does not
+    /// declare itself.
+    pub(crate) fn with_site(
         mut self,
         site: &crate::Site,
         db: &sea_orm::DatabaseConnection,
     ) -> ModelForm {
         self.displays = site.displays().to_vec();
         self.conn = Some(db.clone());
+        for m in site.many_to_many() {
+            if m.model == self.model.table && !self.many.iter().any(|d| d.name == m.name) {
+                self.many.push(ManyToMany {
+                    name: m.name.clone(),
+                    through: m.through.clone(),
+                    source: m.source.name.clone(),
+                    target: m.target.name.clone(),
+                });
+            }
+        }
         self
     }
 
@@ -442,7 +454,7 @@ impl ModelForm {
         let db = request.db().await?;
         let related = request.site().models().to_vec();
         self.default_storage(request.settings())
-            .site_displays(request.site(), &db)
+            .with_site(request.site(), &db)
             .load(&db, &related)
             .await
             .map_err(object_error)

@@ -154,9 +154,7 @@ impl ModelFormSet {
     ) -> Result<ModelFormSet, ObjectError> {
         let mut spec = (self.make)();
         if let Some((site, conn)) = &self.site {
-            spec = spec
-                .default_storage(site.settings())
-                .site_displays(site, conn);
+            spec = spec.default_storage(site.settings()).with_site(site, conn);
         }
         if let Some(m) = related.iter().find(|m| m.table == spec.model().table) {
             spec = spec.with_model(m.clone());

@@ -58,6 +58,18 @@ impl fmt::Display for CheckMessage {
 pub fn run(project: &Project, site: &Site) -> Vec<CheckMessage> {
     let mut out = core_checks(site);
     for app in project.apps() {
+        for problem in app.resolve_many_to_many() {
+            if let Err((id, message)) = problem {
+                out.push(CheckMessage::new(
+                    Level::Error,
+                    id,
+                    message,
+                    "register the model and the link model on the app (.model::<...>()) \
+                     before .many_to_many(model, name, through); the link model needs a \
+                     foreign key to each side",
+                ));
+            }
+        }
         for check in app.checks() {
             out.extend(check(project, site));
         }

@@ -390,7 +390,7 @@ impl<E: EntityTrait> Editing<E> {
         }
         let mut form = form
             .default_storage(request.settings())
-            .site_displays(request.site(), &db)
+            .with_site(request.site(), &db)
             .load(&db, request.site().models())
             .await
             .map_err(object_error)?;

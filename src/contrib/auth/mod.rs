@@ -55,7 +55,10 @@ pub fn app() -> crate::App {
     for m in models() {
         app = app.model_state(m);
     }
-    app
+    // Django's `User.groups`, `User.user_permissions` and `Group.permissions`.
+    app.many_to_many("user", "groups", "user_groups")
+        .many_to_many("user", "user_permissions", "user_permissions")
+        .many_to_many("group", "permissions", "group_permissions")
 }
 
 /// As Django's `create_permissions` receiver of `post_migrate`: every model gets its add,

@@ -1,7 +1,7 @@
 //! `dumpdata [app_label[.ModelName] ...]`: the database's rows as a fixture.
 
-use crate::db::ModelState;
 use crate::db::fixtures::{self, Format};
+use crate::db::{ManyToMany, ModelState};
 use crate::management::{Command, CommandContext, CommandError};
 
 /// `roan dumpdata`.
@@ -125,7 +125,20 @@ impl Command for DumpData {
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default()
         };
-        let models = select_models(&all, &apps, &strings("labels"), &strings("exclude"))?;
+        let many: Vec<ManyToMany> = ctx
+            .project()
+            .apps()
+            .iter()
+            .flat_map(|a| a.many_to_many_fields())
+            .collect();
+        let labels = strings("labels");
+        let mut models = select_models(&all, &apps, &labels, &strings("exclude"))?;
+        // A many-to-many field's link rows are written in its model's objects (as Django does for
+        // an auto-created `through`); the link model is dumped alone only when named.
+        models.retain(|m| {
+            !many.iter().any(|f| f.through == m.table)
+                || labels.iter().any(|l| l.to_lowercase() == m.label())
+        });
         let pks: Vec<String> = args
             .get_one::<String>("pks")
             .map(|p| p.split(',').map(|s| s.trim().to_string()).collect())
@@ -163,7 +176,7 @@ impl Command for DumpData {
         };
         let written = ctx.block_on(async {
             let db = ctx.db().await?;
-            fixtures::dump(&db, &models, &pks, format, indent, &mut out)
+            fixtures::dump(&db, &models, &many, &pks, format, indent, &mut out)
                 .await
                 .map_err(|e| CommandError::new(e.to_string()))
         })?;

@@ -136,6 +136,12 @@ impl Command for LoadData {
             .iter()
             .flat_map(|a| a.all_models().cloned())
             .collect();
+        let many: Vec<crate::db::ManyToMany> = ctx
+            .project()
+            .apps()
+            .iter()
+            .flat_map(|a| a.many_to_many_fields())
+            .collect();
         let labels: Vec<String> = args
             .get_many::<String>("fixtures")
             .map(|v| v.cloned().collect())
@@ -177,7 +183,7 @@ impl Command for LoadData {
         let ignore = args.get_flag("ignorenonexistent");
         let count = ctx.block_on(async {
             let db = ctx.db().await?;
-            fixtures::load(&db, &registry, &parsed, ignore)
+            fixtures::load(&db, &registry, &many, &parsed, ignore)
                 .await
                 .map_err(|e| CommandError::new(e.to_string()))
         })?;
