@@ -99,8 +99,17 @@ fn fk_action(a: OnDelete) -> ForeignKeyAction {
 }
 
 /// The column definition of a field; `default` overrides the field's own (a one-off fill).
-fn column_def(field: &Field, default: Option<&DefaultValue>, with_pk: bool) -> ColumnDef {
+///
+/// On MySQL/MariaDB a date-time or time column keeps microseconds (`DATETIME(6)`, `TIME(6)`, as
+/// Django creates them); a bare `DATETIME` would round every value to the second.
+fn column_def(
+    field: &Field,
+    default: Option<&DefaultValue>,
+    with_pk: bool,
+    b: DbBackend,
+) -> ColumnDef {
     let mut c = ColumnDef::new(Alias::new(&field.name));
+    let mysql = b == DbBackend::MySql;
     match field.field_type {
         FieldType::SmallInteger => c.small_integer(),
         FieldType::Integer => c.integer(),
@@ -118,8 +127,11 @@ fn column_def(field: &Field, default: Option<&DefaultValue>, with_pk: bool) -> C
         FieldType::Text => c.text(),
         FieldType::Boolean => c.boolean(),
         FieldType::Date => c.date(),
+        FieldType::Time if mysql => c.custom(Alias::new("TIME(6)")),
         FieldType::Time => c.time(),
+        FieldType::DateTime if mysql => c.custom(Alias::new("DATETIME(6)")),
         FieldType::DateTime => c.date_time(),
+        FieldType::DateTimeTz if mysql => c.custom(Alias::new("TIMESTAMP(6)")),
         FieldType::DateTimeTz => c.timestamp_with_time_zone(),
         FieldType::Uuid => c.uuid(),
         FieldType::Json => c.json(),
@@ -191,7 +203,7 @@ pub fn create_table(model: &ModelState, table: &str, b: DbBackend) -> Sql {
     let pk: Vec<&Field> = model.fields.iter().filter(|f| f.primary_key).collect();
     let single_pk = pk.len() == 1;
     for f in &model.fields {
-        stmt.col(column_def(f, None, single_pk));
+        stmt.col(column_def(f, None, single_pk, b));
     }
     if pk.len() > 1 {
         let mut idx = sea_orm::sea_query::Index::create();
@@ -474,6 +486,7 @@ pub fn forwards(
                     field,
                     fill.as_ref(),
                     false,
+                    b,
                 ));
                 let mut sql = vec![build(&stmt, b)];
                 if fill.is_some() && field.default.is_none() {
@@ -685,7 +698,7 @@ fn alter_column(
         DbBackend::MySql => {
             let mut stmt = Table::alter();
             stmt.table(Alias::new(table))
-                .modify_column(column_def(now, None, false));
+                .modify_column(column_def(now, None, false, b));
             sql.push(build(&stmt, b));
         }
         _ => {
