@@ -1079,6 +1079,19 @@ fn upload_project(dir: &std::path::Path) -> roan::Project {
                     .success_url("/docs/{id}/"),
             ),
             path("docs/<int:pk>/download/", download),
+            path(
+                "docs/<int:pk>/edit/",
+                roan::views::UpdateView::<document::Entity>::new()
+                    .form(|| {
+                        document_form().field(
+                            "file",
+                            roan::forms::FileField::new()
+                                .required(false)
+                                .upload_to("uploads/"),
+                        )
+                    })
+                    .success_url("/docs/{id}/"),
+            ),
             path("probe/", axum::routing::post(probe)),
             path(
                 "image/",
@@ -1264,4 +1277,63 @@ async fn uploads_stream_to_media_root_under_safe_names_and_are_served_back() {
     );
     assert_eq!(file.bytes().len(), big.len());
     assert_eq!(client.get("/docs/9/download/").await.status(), 404);
+
+    // Editing a row that holds a file: Django's ClearableFileInput. The stored file is a link;
+    // a new file and "Clear" together are refused; "Clear" alone empties the column.
+    client
+        .get("/docs/3/edit/")
+        .await
+        .assert_contains(&format!(
+            "Currently: <a href=\"/media/{}\">{}</a>",
+            again.file, again.file
+        ))
+        .assert_contains(r#"<input type="checkbox" name="file-clear" id="file-clear_id">"#)
+        .assert_contains(r#"<label for="file-clear_id">Clear</label><br>"#);
+    client
+        .post_multipart(
+            "/docs/3/edit/",
+            &[
+                ("csrfmiddlewaretoken", &token),
+                ("title", "Again"),
+                ("file-clear", "on"),
+            ],
+            &[("file", "new.txt", b"new")],
+        )
+        .await
+        .assert_contains("Please either submit a file or check the clear checkbox, not both.");
+    client
+        .post_multipart(
+            "/docs/3/edit/",
+            &[("csrfmiddlewaretoken", &token), ("title", "Kept")],
+            &[],
+        )
+        .await
+        .assert_redirects("/docs/3/");
+    let kept = document::Entity::find_by_id(3)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (kept.title.as_str(), kept.file.as_str()),
+        ("Kept", again.file.as_str())
+    );
+    client
+        .post_multipart(
+            "/docs/3/edit/",
+            &[
+                ("csrfmiddlewaretoken", &token),
+                ("title", "Cleared"),
+                ("file-clear", "on"),
+            ],
+            &[],
+        )
+        .await
+        .assert_redirects("/docs/3/");
+    let cleared = document::Entity::find_by_id(3)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cleared.file, "");
 }

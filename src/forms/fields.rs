@@ -73,7 +73,7 @@ impl Default for FieldOptions {
 }
 
 impl FieldOptions {
-    fn message(&self, code: &'static str, default: String) -> ValidationError {
+    pub(crate) fn message(&self, code: &'static str, default: String) -> ValidationError {
         let message = self
             .error_messages
             .iter()
@@ -1254,7 +1254,7 @@ impl FormField for FileField {
         &self.options
     }
     fn default_widget(&self) -> Widget {
-        Widget::FileInput
+        Widget::ClearableFileInput
     }
     fn widget_attrs(&self) -> Vec<(String, String)> {
         if self.image {

@@ -49,6 +49,8 @@ pub struct Form {
     /// Whether required widgets get the HTML `required` attribute (not in a formset, where
     /// an empty extra form must still submit).
     pub(crate) use_required_attribute: bool,
+    /// Where stored files are, for the links a `ClearableFileInput` shows.
+    pub(crate) storage: Option<Arc<dyn crate::files::Storage>>,
 }
 
 /// Errors by field name, in field order, then the non-field errors under `__all__`.
@@ -138,6 +140,7 @@ impl Default for Form {
             outcome: OnceLock::new(),
             empty_permitted: false,
             use_required_attribute: true,
+            storage: None,
         }
     }
 }
@@ -159,6 +162,33 @@ impl Form {
     pub fn use_required_attribute(mut self, used: bool) -> Form {
         self.use_required_attribute = used;
         self
+    }
+
+    /// Where the files of file fields are stored, so that a field holding one shows it as a
+    /// link to `storage.url(name)` ("Currently: …"). A ModelForm sets it; without it the link
+    /// is the stored name itself.
+    pub fn storage(mut self, storage: Arc<dyn crate::files::Storage>) -> Form {
+        self.storage = Some(storage);
+        self
+    }
+
+    /// The URL of a stored file, for its link.
+    pub(crate) fn file_url(&self, name: &str) -> String {
+        match &self.storage {
+            Some(storage) => storage.url(name),
+            None => name.to_string(),
+        }
+    }
+
+    /// Whether the "Clear" checkbox of the file field `name` is checked (and the field is
+    /// optional, so the checkbox is there).
+    pub(crate) fn clear_checked(&self, name: &str, field: &dyn FormField) -> bool {
+        !field.options().required
+            && field.widget() == super::Widget::ClearableFileInput
+            && self
+                .raw(&format!("{name}-clear"))
+                .last()
+                .is_some_and(|v| !matches!(*v, "" | "false" | "False" | "0" | "off"))
     }
 
     /// Adds a field under `name` (its order is the rendering order).
@@ -261,6 +291,16 @@ impl Form {
         for (name, field) in &self.fields {
             let result = if field.options().disabled {
                 Ok(self.initial_of(name, field.as_ref()).unwrap_or(Json::Null))
+            } else if field.is_file() && self.clear_checked(name, field.as_ref()) {
+                // Django's ClearableFileInput: a new file and "Clear" together contradict;
+                // "Clear" alone empties the field (`false`, as Django's cleaned value).
+                match self.file(name) {
+                    Some(_) => Err(vec![field.options().message(
+                        "contradiction",
+                        "Please either submit a file or check the clear checkbox, not both.".into(),
+                    )]),
+                    None => Ok(Json::Bool(false)),
+                }
             } else if field.is_file() {
                 field.clean_file(
                     self.file(name),
@@ -365,7 +405,7 @@ impl Form {
                     return false;
                 }
                 if field.is_file() {
-                    return self.file(name).is_some();
+                    return self.file(name).is_some() || self.clear_checked(name, field.as_ref());
                 }
                 let now = field.to_value(&self.raw(name)).ok();
                 let before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);

@@ -33,6 +33,7 @@ pub(crate) const REPLACED: &[&str] = &[
     "forms/widgets/radio.html",
     "forms/widgets/checkbox_select.html",
     "forms/widgets/file.html",
+    "forms/widgets/clearable_file.html",
 ];
 
 /// Writes `s` escaped as the templates escape (Django's `&<>"'`).
@@ -197,6 +198,27 @@ pub(crate) fn widget(out: &mut String, field: &BoundField) {
             out.push_str("\n</div>");
         }
         other => {
+            if let Some(current) = field.current_file() {
+                out.push_str("Currently: <a href=\"");
+                escape(out, &current.url);
+                out.push_str("\">");
+                escape(out, &current.initial);
+                out.push_str("</a>");
+                if current.clearable {
+                    out.push_str("\n<input type=\"checkbox\" name=\"");
+                    escape(out, &current.checkbox_name);
+                    out.push_str("\" id=\"");
+                    escape(out, &current.checkbox_id);
+                    out.push('"');
+                    if current.clear_checked {
+                        out.push_str(" checked");
+                    }
+                    out.push_str(">\n<label for=\"");
+                    escape(out, &current.checkbox_id);
+                    out.push_str("\">Clear</label>");
+                }
+                out.push_str("<br>\nChange: ");
+            }
             out.push_str("<input type=\"");
             out.push_str(other.input_type().unwrap_or("text"));
             out.push_str("\" name=\"");
@@ -411,5 +433,43 @@ mod tests {
         both(&bound);
         let unrequired = every_widget().use_required_attribute(false);
         both(&unrequired);
+        // A file field that holds a file: the link, and "Clear" when it is optional.
+        let stored = || {
+            every_widget()
+                .field("cover", FileField::new())
+                .initial(serde_json::json!({"upload": "docs/a&b.pdf", "cover": "c/moon.png"}))
+        };
+        both(&stored());
+        both(&stored().prefix("p"));
+        both(&stored().bind(FormData::from_urlencoded(b"upload-clear=on")));
+    }
+
+    #[test]
+    fn a_stored_file_is_shown_with_a_clear_checkbox_when_optional() {
+        let form = Form::new()
+            .field("upload", FileField::new().required(false))
+            .field("cover", FileField::new())
+            .storage(std::sync::Arc::new(crate::files::FileSystemStorage::new(
+                "/srv/media",
+                "/media/",
+            )))
+            .initial(serde_json::json!({"upload": "docs/a.pdf", "cover": "c/moon.png"}));
+        let html = std::sync::Arc::new(crate::forms::FormView::new(&form))
+            .render_with("forms/div.html")
+            .unwrap();
+        assert!(
+            html.contains(
+                "Currently: <a href=\"/media/docs/a.pdf\">docs/a.pdf</a>\n<input type=\"checkbox\" \
+                 name=\"upload-clear\" id=\"upload-clear_id\">\n<label for=\"upload-clear_id\">Clear</label><br>\n\
+                 Change: <input type=\"file\" name=\"upload\" id=\"id_upload\">"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "Currently: <a href=\"/media/c/moon.png\">c/moon.png</a><br>\nChange: <input type=\"file\" name=\"cover\" id=\"id_cover\">"
+            ),
+            "a required field has no Clear and no `required`: {html}"
+        );
     }
 }

@@ -435,6 +435,9 @@ impl ModelForm {
                 self.columns.push((name, column));
             }
         }
+        if let Some(storage) = &self.storage {
+            form = form.storage(storage.clone());
+        }
         if let Some(row) = &self.instance {
             form = form.initial(self.initial_map(row));
         }
@@ -721,6 +724,15 @@ impl ModelForm {
                 continue;
             };
             let Some(file) = form.file(name) else {
+                // "Clear" was checked: the column is emptied ("", as Django stores it; NULL
+                // when the column allows it).
+                if form.cleaned_data().get(name) == Some(&Json::Bool(false)) {
+                    let empty = match self.model.field(column) {
+                        Some(f) if f.null => None,
+                        _ => Some(sea_orm::sea_query::Value::String(Some(String::new()))),
+                    };
+                    stored.push((column.clone(), empty));
+                }
                 continue;
             };
             let storage = self.storage.as_ref().ok_or_else(|| {

@@ -35,6 +35,23 @@ struct WidgetContext {
     id: String,
     required: bool,
     template_name: &'static str,
+    /// A `ClearableFileInput` of a field that holds a file.
+    #[serde(flatten)]
+    current: Option<CurrentFile>,
+}
+
+/// The stored file a `ClearableFileInput` shows, and its "Clear" checkbox.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CurrentFile {
+    pub(crate) is_initial: bool,
+    /// The stored name (`covers/moon.png`).
+    pub(crate) initial: String,
+    pub(crate) url: String,
+    pub(crate) checkbox_name: String,
+    pub(crate) checkbox_id: String,
+    /// Whether the checkbox is there (the field is optional).
+    pub(crate) clearable: bool,
+    pub(crate) clear_checked: bool,
 }
 
 /// A field of a form as a template sees it (Django's `BoundField`).
@@ -114,10 +131,28 @@ impl BoundField {
         if widget.labels_itself() {
             attrs.push(("id".into(), Json::from(auto_id.clone())));
         }
+        let current = if widget == Widget::ClearableFileInput {
+            form.initial_of(name, field)
+                .and_then(|v| v.as_str().map(str::to_string))
+                .filter(|stored| !stored.is_empty())
+                .map(|stored| CurrentFile {
+                    is_initial: true,
+                    url: form.file_url(&stored),
+                    initial: stored,
+                    checkbox_name: format!("{html_name}-clear"),
+                    checkbox_id: format!("{html_name}-clear_id"),
+                    clearable: !options.required,
+                    clear_checked: form.clear_checked(name, field),
+                })
+        } else {
+            None
+        };
+        // A field that already holds a file does not make the browser ask for a new one.
         let required = form.use_required_attribute
             && options.required
             && !options.disabled
-            && widget != Widget::CheckboxSelectMultiple;
+            && widget != Widget::CheckboxSelectMultiple
+            && current.is_none();
         if required && widget.labels_itself() {
             attrs.push(("required".into(), Json::Bool(true)));
         }
@@ -174,7 +209,10 @@ impl BoundField {
             })
             .collect();
         let value = match widget {
-            Widget::PasswordInput | Widget::CheckboxInput | Widget::FileInput => None,
+            Widget::PasswordInput
+            | Widget::CheckboxInput
+            | Widget::FileInput
+            | Widget::ClearableFileInput => None,
             _ => values.last().cloned(),
         };
         let context = WidgetContext {
@@ -186,6 +224,7 @@ impl BoundField {
             id: auto_id.clone(),
             required,
             template_name: widget.template_name(),
+            current,
         };
         BoundField {
             name: name.to_string(),
@@ -255,6 +294,9 @@ impl BoundField {
     }
     pub(crate) fn widget_attrs(&self) -> &[(String, Json)] {
         &self.context.attrs
+    }
+    pub(crate) fn current_file(&self) -> Option<&CurrentFile> {
+        self.context.current.as_ref()
     }
     pub(crate) fn widget_options(&self) -> &[OptionContext] {
         &self.context.options

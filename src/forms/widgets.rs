@@ -38,6 +38,10 @@ pub enum Widget {
     CheckboxSelectMultiple,
     /// `<input type="file">`.
     FileInput,
+    /// `<input type="file">` that, when the field already holds a file, shows it as a link
+    /// ("Currently: …") with a "Clear" checkbox (`<name>-clear`) if the field is optional: the
+    /// default widget of a `FileField`, as in Django.
+    ClearableFileInput,
 }
 
 impl Widget {
@@ -60,6 +64,7 @@ impl Widget {
             Widget::RadioSelect => "forms/widgets/radio.html",
             Widget::CheckboxSelectMultiple => "forms/widgets/checkbox_select.html",
             Widget::FileInput => "forms/widgets/file.html",
+            Widget::ClearableFileInput => "forms/widgets/clearable_file.html",
         }
     }
 
@@ -78,7 +83,7 @@ impl Widget {
             Widget::CheckboxInput => "checkbox",
             Widget::RadioSelect => "radio",
             Widget::CheckboxSelectMultiple => "checkbox",
-            Widget::FileInput => "file",
+            Widget::FileInput | Widget::ClearableFileInput => "file",
             _ => return None,
         })
     }
@@ -121,6 +126,12 @@ impl Widget {
             Widget::RadioSelect => "radioselect",
             Widget::CheckboxSelectMultiple => "checkboxselectmultiple",
             Widget::FileInput => "file",
+            Widget::ClearableFileInput => "clearablefile",
         }
+    }
+
+    /// Whether it takes an uploaded file.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Widget::FileInput | Widget::ClearableFileInput)
     }
 }
