@@ -16,13 +16,15 @@
 # DURATION; prints the medians of req/s, their ratio, p99 latency, and each server's peak RSS
 # under load.
 # Then (unless CALLGRIND=0) instructions per request of each page on SQLite under callgrind,
-# which repeat from run to run whatever else the machine is doing.
+# which repeat from run to run whatever else the machine is doing. BACKENDS= (empty) skips the
+# req/s part; CALLGRIND_KEEP=DIR keeps each page's callgrind file there (DIR/roan.vote, ...) for
+# callgrind_annotate.
 # Targets (2 cores): each page >= 0.85x the bare server keep-alive, p99 within 1.3x, RSS <= 25 MB.
 source "$(dirname "$0")/common.sh"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-3}
-BACKENDS=${BACKENDS:-sqlite postgres}
+BACKENDS=${BACKENDS-sqlite postgres}
 CALLGRIND=${CALLGRIND:-1}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 work=$(mktemp -d)
@@ -175,6 +177,7 @@ for backend in $BACKENDS; do
     stop "$base_pid"
 done
 
+if [ -n "$BACKENDS" ]; then
 echo
 echo "medians of $ROUNDS rounds, wrk -t2 -c32 -d$DURATION:"
 python3 - "$results" <<'PY'
@@ -191,6 +194,7 @@ for (backend, mode, page), rows in runs.items():
 print("targets: ratio >= 0.85 (keep-alive), p99 x <= 1.3, RSS <= 25 MB")
 PY
 cat "$work/rss"
+fi
 
 [ "$CALLGRIND" = 0 ] && exit 0
 for tool in valgrind callgrind_control; do
@@ -201,6 +205,7 @@ echo "instructions per request (callgrind, SQLite, keep-alive):"
 backend=sqlite
 url="sqlite://$project/db.sqlite3?mode=rwc"
 export DATABASE_URL=$url
+[ -f "$project/db.sqlite3" ] || prepare "$url"
 # count NAME PORT COMMAND...: each page's instructions per request in a server run under callgrind.
 count() {
     local name=$1 port=$2 out="$work/callgrind.$1"
@@ -218,7 +223,11 @@ count() {
         dump=$(ls -t "$out".* | head -1)
         total=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
         echo "$page $name $(( total / requests ))" >> "$work/instructions"
-        rm -f "$dump"
+        if [ -n "${CALLGRIND_KEEP:-}" ]; then
+            mkdir -p "$CALLGRIND_KEEP" && mv "$dump" "$CALLGRIND_KEEP/$name.$page"
+        else
+            rm -f "$dump"
+        fi
     done
     stop "$pid"
 }

@@ -208,7 +208,8 @@ impl App {
     /// Adds a [`Middleware`](crate::middleware::Middleware) (Django's `MIDDLEWARE` entry: a
     /// step before the view and one after), made for the site; `None` leaves it out with these
     /// settings (Django's `MiddlewareNotUsed`). It takes its place as [`App::layer`]'s do, and
-    /// costs one boxed future per request.
+    /// costs one boxed future per request it [`applies`](crate::middleware::Middleware::applies)
+    /// to, none for the others.
     ///
     /// ```
     /// # #[derive(Clone)] struct Timing;
@@ -224,8 +225,12 @@ impl App {
         make: impl Fn(&crate::Site) -> Option<M> + Send + Sync + 'static,
     ) -> App {
         self.layers.push(Arc::new(move |site, next| {
-            let middleware = make(site)?;
+            let middleware = Arc::new(make(site)?);
             Some(AppService(Arc::new(move |request| {
+                if !middleware.applies(&request) {
+                    // Nothing to do here: the rest of the stack's future, with no box of ours.
+                    return (next.0)(request);
+                }
                 let next = next.clone();
                 Box::pin(crate::middleware::around(
                     middleware.clone(),

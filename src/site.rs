@@ -218,10 +218,12 @@ impl Site {
     /// The axum router that serves the site: every request goes through roan's dispatcher
     /// (URL resolution, CSRF, the view, error pages) inside the middleware stack.
     pub fn router(&self) -> axum::Router {
-        let routes = dispatch::router(self.clone());
         match &self.0.middleware {
-            Some(f) => f(routes, self),
-            None => crate::middleware::default_stack(routes, self),
+            Some(f) => f(dispatch::router(self.clone()), self),
+            None if crate::files::serves_media(self.settings()) => {
+                crate::middleware::default_stack(dispatch::router(self.clone()), self)
+            }
+            None => crate::middleware::stack(dispatch::service(self.clone()), self),
         }
     }
 }

@@ -29,6 +29,11 @@ impl BodyLimit {
 impl Middleware for BodyLimit {
     type State = ();
 
+    /// Not for a request known to have no body (a GET without `Content-Length`).
+    fn applies(&self, request: &Request) -> bool {
+        axum::body::HttpBody::size_hint(request.body()).exact() != Some(0)
+    }
+
     async fn before(&self, request: &mut Request) -> Result<(), Response> {
         // Files do not count against the limit, as in Django: a multipart body is read as a
         // stream, its fields other than files limited as it is read, its files spooled to disk.

@@ -10,6 +10,7 @@ use axum::response::Response;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower::{Layer, Service};
 
@@ -42,6 +43,13 @@ pub trait Middleware: Clone + Send + Sync + 'static {
     /// What `before` hands to `after`.
     type State: Send + 'static;
 
+    /// Whether the middleware has anything to do for this request [default: always]. When
+    /// not, the request goes straight on and neither step runs, at no cost: a middleware that
+    /// serves a path prefix (static files) says so here.
+    fn applies(&self, _request: &Request) -> bool {
+        true
+    }
+
     /// Runs before the view; an `Err` response is sent without calling the view.
     fn before(
         &self,
@@ -56,16 +64,19 @@ pub trait Middleware: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Response> + Send;
 }
 
-/// The tower layer of a [`Middleware`].
+/// The tower layer of a [`Middleware`]. The middleware is shared by every request (one
+/// reference count), never cloned per request.
 #[derive(Clone)]
 pub struct MiddlewareLayer<M> {
-    middleware: M,
+    middleware: Arc<M>,
 }
 
 impl<M: Middleware> MiddlewareLayer<M> {
     /// Wraps a middleware as a layer.
     pub fn new(middleware: M) -> Self {
-        MiddlewareLayer { middleware }
+        MiddlewareLayer {
+            middleware: Arc::new(middleware),
+        }
     }
 }
 
@@ -83,7 +94,7 @@ impl<M: Middleware, S> Layer<S> for MiddlewareLayer<M> {
 /// The service a [`MiddlewareLayer`] makes.
 #[derive(Clone)]
 pub struct MiddlewareService<M, S> {
-    middleware: M,
+    middleware: Arc<M>,
     inner: S,
 }
 
@@ -105,6 +116,9 @@ where
         // The service that was polled ready answers this request; a clone stays for the next.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
+        if !self.middleware.applies(&request) {
+            return Box::pin(inner.call(request));
+        }
         let middleware = self.middleware.clone();
         Box::pin(around(middleware, request, move |request| {
             inner.call(request)
@@ -115,7 +129,7 @@ where
 /// A [`Middleware`]'s contract, written once: `before`, then the rest of the stack (`next`)
 /// unless `before` answered, then `after` with the response.
 pub(crate) async fn around<M, F>(
-    middleware: M,
+    middleware: Arc<M>,
     mut request: Request,
     next: impl FnOnce(Request) -> F,
 ) -> Result<Response, Infallible>

@@ -35,6 +35,23 @@ use tower::ServiceBuilder;
 /// The layers wrap the routes once, as concrete tower services (only each middleware's response
 /// future is boxed), and the returned router serves that stack as its fallback.
 pub fn default_stack(router: Router, site: &Site) -> Router {
+    stack(router, site)
+}
+
+/// [`default_stack`] around any service: the site gives it the dispatcher itself when no
+/// router is needed in front of it, saving a router's work per request.
+pub(crate) fn stack<S>(inner: S, site: &Site) -> Router
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
     let inner = ServiceBuilder::new()
         .layer(MiddlewareLayer::new(body_limit::BodyLimit::new(
             site.settings_arc(),
@@ -42,7 +59,7 @@ pub fn default_stack(router: Router, site: &Site) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             site.settings().data_upload_limit(),
         ))
-        .service(router);
+        .service(inner);
     let layers = site.app_layers();
     let security = MiddlewareLayer::new(security::Security::new(site.settings_arc()));
     if layers.is_empty() {

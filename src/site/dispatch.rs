@@ -16,6 +16,25 @@ pub(super) fn router(site: Site) -> axum::Router {
     crate::files::serve_media(routes, &settings)
 }
 
+/// The dispatcher as a plain tower service, for a stack that needs no router in front of it
+/// (no `MEDIA_URL` served): what [`router`] does without the router's own work.
+pub(super) fn service(
+    site: Site,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<Response, std::convert::Infallible>> + Send,
+> + Clone
++ Send
++ Sync
++ 'static {
+    tower::service_fn(move |request: Request| {
+        let site = site.clone();
+        async move { Ok(dispatch(State(site), request).await) }
+    })
+}
+
 /// A panicking view becomes a 500 carrying the panic message for the error page.
 fn panic_response(panic: Box<dyn std::any::Any + Send>) -> Response {
     let message = panic

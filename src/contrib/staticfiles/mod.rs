@@ -146,6 +146,10 @@ impl StaticFilesHandler {
 impl Middleware for StaticFilesHandler {
     type State = ();
 
+    fn applies(&self, request: &Request) -> bool {
+        request.uri().path().starts_with(self.prefix.as_str())
+    }
+
     async fn before(&self, request: &mut Request) -> Result<(), Response> {
         let Some(rel) = request.uri().path().strip_prefix(self.prefix.as_str()) else {
             return Ok(());
