@@ -60,6 +60,21 @@ pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &str) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Bytes as lowercase hexadecimal (a digest as Django's `hexdigest()` prints it).
+///
+/// ```
+/// assert_eq!(roan::crypto::hex(&[0x00, 0xab, 0x7f]), "00ab7f");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
 /// Whether `a` and `b` are equal, in a time that does not depend on where they differ (Django's
 /// `constant_time_compare`), for comparing signatures and tokens.
 #[cfg(feature = "runtime")]

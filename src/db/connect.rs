@@ -25,7 +25,11 @@ pub enum Purpose {
 ///   instead of failing at once with "database is locked";
 /// - `synchronous=NORMAL`: safe under WAL (a power cut can lose the last commits, never
 ///   corrupt the file) and much faster than `FULL` on every commit;
-/// - `foreign_keys=ON`, so `on_delete` rules hold.
+/// - `foreign_keys=ON`, so `on_delete` rules hold;
+/// - the query planner stability guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`), on every SQLite
+///   connection, in memory too: otherwise SQLite compiles a statement again each time a new
+///   value is bound to a parameter its plan looked at, and every `LIMIT ?` (sea-orm's `.one()`,
+///   `.limit(n)`) is such a parameter, so the prepared statement cache never served them.
 ///
 /// An in-memory SQLite database keeps one connection (each would be a database of its own).
 ///
@@ -64,7 +68,42 @@ pub async fn connect(settings: &Settings, purpose: Purpose) -> Result<DatabaseCo
                 .foreign_keys(true)
         });
     }
+    #[cfg(feature = "sqlite")]
+    if sqlite {
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|connection, _| {
+                Box::pin(async move {
+                    let mut handle = connection.lock_handle().await?;
+                    stable_query_plans(handle.as_raw_handle());
+                    Ok(())
+                })
+            })
+        });
+    }
     Database::connect(options).await
+}
+
+/// Turns on SQLite's query planner stability guarantee for a connection: a statement keeps the
+/// plan it was prepared with, whatever values are bound later, so it is prepared once.
+#[cfg(feature = "sqlite")]
+fn stable_query_plans(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) {
+    let mut applied: std::ffi::c_int = 0;
+    // SAFETY: `db` is an open connection, locked for us by sqlx for the call's duration;
+    // SQLITE_DBCONFIG_ENABLE_QPSG takes an int (1: on) and an int* for the resulting state.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db.as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            &mut applied as *mut std::ffi::c_int,
+        )
+    };
+    if rc != libsqlite3_sys::SQLITE_OK || applied != 1 {
+        tracing::warn!(
+            rc,
+            "SQLite did not enable the query planner stability guarantee"
+        );
+    }
 }
 
 /// The cargo feature of roan that carries `engine`'s driver.
@@ -93,4 +132,41 @@ pub fn compiled_in(engine: Engine) -> Result<(), String> {
          its settings name, or add \"{feature}\" to roan's features in Cargo.toml: \
          roan = {{ ..., default-features = false, features = [\"sqlite\", \"{feature}\"] }}"
     ))
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+
+    /// Every SQLite connection of the pool has the query planner stability guarantee on.
+    #[tokio::test]
+    async fn sqlite_connections_keep_their_query_plans() {
+        let dir = std::env::temp_dir().join(format!("roan-qpsg-{}", std::process::id()));
+        let vars = [(
+            "DATABASE_URL".to_string(),
+            format!("sqlite://{}/q.sqlite3?mode=rwc", dir.display()),
+        )]
+        .into();
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings =
+            Settings::from_toml_str("SECRET_KEY = \"k\"\n", &dir.join("settings.toml"), &vars)
+                .unwrap();
+        for purpose in [Purpose::Serve, Purpose::Migrate] {
+            let db = connect(&settings, purpose).await.unwrap();
+            let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
+            let mut handle = conn.lock_handle().await.unwrap();
+            let mut state: std::ffi::c_int = -1;
+            // SAFETY: a locked, open connection; -1 reads the setting into `state`.
+            let rc = unsafe {
+                libsqlite3_sys::sqlite3_db_config(
+                    handle.as_raw_handle().as_ptr(),
+                    libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                    -1 as std::ffi::c_int,
+                    &mut state as *mut std::ffi::c_int,
+                )
+            };
+            assert_eq!((rc, state), (libsqlite3_sys::SQLITE_OK, 1));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

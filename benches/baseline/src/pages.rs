@@ -159,6 +159,25 @@ pub async fn router(templates: &str, url: &str) -> axum::Router {
                 .busy_timeout(std::time::Duration::from_secs(5))
                 .foreign_keys(true)
         });
+        // The query planner stability guarantee, as roan sets it: without it SQLite prepares
+        // every statement with a `LIMIT ?` again at each execution.
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|connection, _| {
+                Box::pin(async move {
+                    let mut handle = connection.lock_handle().await?;
+                    // SAFETY: an open connection, locked by sqlx for the call.
+                    unsafe {
+                        libsqlite3_sys::sqlite3_db_config(
+                            handle.as_raw_handle().as_ptr(),
+                            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                            1 as std::ffi::c_int,
+                            std::ptr::null_mut::<std::ffi::c_int>(),
+                        );
+                    }
+                    Ok(())
+                })
+            })
+        });
     }
     let db = Database::connect(options).await.expect("the database");
     axum::Router::new()

@@ -174,7 +174,7 @@ pub(crate) fn session_hash(user: &User, secret_key: &str) -> String {
     h.update(secret_key.as_bytes());
     h.update(b"roan.auth.session");
     h.update(user.password.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::crypto::hex(&h.finalize())
 }
 
 /// Logs a user in: a new session key (against fixation), the user in the session, last_login set.

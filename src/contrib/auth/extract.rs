@@ -39,10 +39,16 @@ impl CurrentUser {
         let hash: Option<String> = session.get(SESSION_USER_HASH).await?;
         let db = site.db().await?;
         match get_user(db, id).await? {
+            // As Django's get_user: the session's hash of the password must still match, compared
+            // in constant time.
             Some(user)
                 if user.is_active
-                    && hash.as_deref()
-                        == Some(session_hash(&user, &site.settings().secret_key).as_str()) =>
+                    && hash.as_deref().is_some_and(|h| {
+                        crate::crypto::constant_time_compare(
+                            h.as_bytes(),
+                            session_hash(&user, &site.settings().secret_key).as_bytes(),
+                        )
+                    }) =>
             {
                 Ok(CurrentUser::Authenticated(user))
             }

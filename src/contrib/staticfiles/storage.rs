@@ -98,11 +98,7 @@ impl Manifest {
 
 /// The first 12 hex digits of the MD5 of `content`, as Django's `file_hash`.
 pub fn short_hash(content: &[u8]) -> String {
-    let digest = Md5::digest(content);
-    let mut hex = String::with_capacity(32);
-    for b in digest {
-        hex.push_str(&format!("{b:02x}"));
-    }
+    let mut hex = crate::crypto::hex(&Md5::digest(content));
     hex.truncate(12);
     hex
 }
