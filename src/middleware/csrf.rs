@@ -28,19 +28,36 @@ fn random_string(n: usize) -> String {
     crate::crypto::get_random_string(n, CHARS)
 }
 
+/// Each byte's position in [`CHARS`], or `NONE` for a byte that is not one of them.
+const POSITIONS: [u8; 256] = {
+    let mut table = [NONE; 256];
+    let mut i = 0;
+    while i < CHARS.len() {
+        table[CHARS[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+const NONE: u8 = u8::MAX;
+
 fn index(c: u8) -> Option<usize> {
-    CHARS.iter().position(|x| *x == c)
+    match POSITIONS[usize::from(c)] {
+        NONE => None,
+        i => Some(usize::from(i)),
+    }
 }
 
 /// Masks the secret with a fresh random mask: 64 characters, different every time.
 pub fn mask(secret: &str) -> String {
-    let mask = random_string(SECRET_LENGTH);
-    let cipher: String = secret
-        .bytes()
-        .zip(mask.bytes())
-        .map(|(s, m)| CHARS[(index(s).unwrap_or(0) + index(m).unwrap_or(0)) % CHARS.len()] as char)
-        .collect();
-    format!("{mask}{cipher}")
+    let mut token = random_string(SECRET_LENGTH);
+    let mut mask = [0u8; SECRET_LENGTH];
+    mask.copy_from_slice(&token.as_bytes()[..SECRET_LENGTH]);
+    token.reserve(SECRET_LENGTH);
+    for (s, m) in secret.bytes().zip(mask) {
+        let sum = index(s).unwrap_or(0) + index(m).unwrap_or(0);
+        token.push(char::from(CHARS[sum % CHARS.len()]));
+    }
+    token
 }
 
 /// The secret inside a masked token (64 characters) or the secret itself (32).
