@@ -3,6 +3,7 @@
 # validates it (one field wrong) and renders it again with the error, against a bare axum +
 # minijinja handler doing the same by hand (benches/baseline, /bench/form/). Release builds,
 # wrk in the same run, alternating rounds; prints both, the ratio (target >= 0.8), and RSS.
+# Then (unless CALLGRIND=0) each one's instructions per form under callgrind, and their ratio.
 source "$(dirname "$0")/common.sh"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 DURATION=${DURATION:-10s}
@@ -83,3 +84,35 @@ PY
 for pid in $roan_pid $base_pid; do
     echo "max RSS of pid $pid: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
 done
+
+# Then (unless CALLGRIND=0) instructions per form under callgrind, which repeat from run to run
+# whatever else the machine is doing.
+[ "${CALLGRIND:-1}" = 0 ] && exit 0
+command -v valgrind >/dev/null || { echo "valgrind is needed for instructions per form: apt-get install valgrind (or CALLGRIND=0)" >&2; exit 1; }
+stop "$roan_pid"
+stop "$base_pid"
+count() {
+    local name=$1 port=$2 out="$work/callgrind.$1"
+    shift 2
+    (cd "$project" && DEBUG=false ALLOWED_HOSTS=127.0.0.1 RUST_LOG=error exec valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1) &
+    pid=$!
+    for _ in $(seq 1 1200); do post "http://127.0.0.1:$port/bench/form/" >/dev/null 2>&1 && break; sleep 0.1; done
+    wrk -t1 -c4 -d2s -s "$work/post.lua" "http://127.0.0.1:$port/bench/form/" >/dev/null
+    callgrind_control -z "$pid" >/dev/null 2>&1
+    local requests total dump
+    requests=$(wrk -t1 -c4 -d"${CALLGRIND_DURATION:-5s}" -s "$work/post.lua" "http://127.0.0.1:$port/bench/form/" | awk '/requests in/ {print $1}')
+    callgrind_control -d "$pid" >/dev/null 2>&1
+    stop "$pid"
+    dump=$(ls -t "$out".* | head -1)
+    total=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
+    echo "$(( total / requests ))" > "$work/$name.per_form"
+}
+roan_port=$(free_port)
+count roan "$roan_port" "$roan_bin" runserver "127.0.0.1:$roan_port" --noreload
+base_port=$(free_port)
+count bare "$base_port" "$base_bin" "$project/templates" "$base_port"
+python3 - "$(cat "$work/roan.per_form")" "$(cat "$work/bare.per_form")" <<'PY'
+import sys
+roan, bare = int(sys.argv[1]), int(sys.argv[2])
+print(f"instructions per form (callgrind): roan {roan:,}, hand-written {bare:,}; ratio {bare / roan:.2f} (target >= 0.8)")
+PY

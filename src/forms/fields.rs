@@ -966,7 +966,8 @@ enum Temporal {
 pub struct TemporalField {
     options: FieldOptions,
     kind: Temporal,
-    input_formats: Vec<String>,
+    /// Django's defaults are borrowed, not copied for every field made.
+    input_formats: Vec<std::borrow::Cow<'static, str>>,
 }
 common_options!(TemporalField);
 
@@ -1000,16 +1001,22 @@ impl DateTimeField {
 }
 
 impl TemporalField {
-    fn of(kind: Temporal, formats: &[&str]) -> TemporalField {
+    fn of(kind: Temporal, formats: &'static [&'static str]) -> TemporalField {
         TemporalField {
             options: FieldOptions::default(),
             kind,
-            input_formats: formats.iter().map(|f| f.to_string()).collect(),
+            input_formats: formats
+                .iter()
+                .map(|f| std::borrow::Cow::Borrowed(*f))
+                .collect(),
         }
     }
     /// The accepted formats (chrono's `strftime` syntax), tried in order.
     pub fn input_formats(mut self, formats: &[&str]) -> TemporalField {
-        self.input_formats = formats.iter().map(|f| f.to_string()).collect();
+        self.input_formats = formats
+            .iter()
+            .map(|f| std::borrow::Cow::Owned(f.to_string()))
+            .collect();
         self
     }
 }

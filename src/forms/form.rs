@@ -167,7 +167,12 @@ impl Form {
     /// Where the files of file fields are stored, so that a field holding one shows it as a
     /// link to `storage.url(name)` ("Currently: …"). A ModelForm sets it; without it the link
     /// is the stored name itself.
-    pub fn storage(mut self, storage: Arc<dyn crate::files::Storage>) -> Form {
+    pub fn storage(self, storage: impl crate::files::Storage + 'static) -> Form {
+        self.shared_storage(Arc::new(storage))
+    }
+
+    /// [`Form::storage`] with a storage shared with others (a ModelForm's).
+    pub(crate) fn shared_storage(mut self, storage: Arc<dyn crate::files::Storage>) -> Form {
         self.storage = Some(storage);
         self
     }
@@ -263,10 +268,13 @@ impl Form {
 
     /// The submitted text of a field, every value of it.
     pub(crate) fn raw(&self, name: &str) -> Vec<&str> {
-        self.data
-            .as_ref()
-            .map(|d| d.get_list(&self.html_name(name)))
-            .unwrap_or_default()
+        let Some(data) = &self.data else {
+            return Vec::new();
+        };
+        match &self.prefix {
+            Some(p) => data.get_list(&format!("{p}-{name}")),
+            None => data.get_list(name),
+        }
     }
 
     /// The initial value of a field: the form's, else the field's.

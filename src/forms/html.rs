@@ -449,10 +449,10 @@ mod tests {
         let form = Form::new()
             .field("upload", FileField::new().required(false))
             .field("cover", FileField::new())
-            .storage(std::sync::Arc::new(crate::files::FileSystemStorage::new(
+            .storage(crate::files::FileSystemStorage::new(
                 "/srv/media",
                 "/media/",
-            )))
+            ))
             .initial(serde_json::json!({"upload": "docs/a.pdf", "cover": "c/moon.png"}));
         let html = std::sync::Arc::new(crate::forms::FormView::new(&form))
             .render_with("forms/div.html")

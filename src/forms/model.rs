@@ -436,7 +436,7 @@ impl ModelForm {
             }
         }
         if let Some(storage) = &self.storage {
-            form = form.storage(storage.clone());
+            form = form.shared_storage(storage.clone());
         }
         if let Some(row) = &self.instance {
             form = form.initial(self.initial_map(row));

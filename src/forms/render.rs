@@ -11,6 +11,7 @@ use crate::template::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ struct WidgetContext {
     #[serde(rename = "type")]
     input_type: Option<&'static str>,
     value: Option<String>,
-    attrs: Vec<(String, Json)>,
+    attrs: Vec<(Cow<'static, str>, Json)>,
     options: Vec<OptionContext>,
     id: String,
     required: bool,
@@ -58,8 +59,6 @@ pub(crate) struct CurrentFile {
 #[derive(Debug, Clone)]
 pub struct BoundField {
     name: String,
-    html_name: String,
-    auto_id: String,
     label: String,
     help_text: String,
     errors: Arc<ErrorList>,
@@ -88,13 +87,28 @@ pub struct FormView {
 }
 
 /// `Subject line` from `subject_line`, as Django's `pretty_name`.
+///
+/// ```
+/// assert_eq!(roan::forms::pretty_name("subject_line"), "Subject line");
+/// assert_eq!(roan::forms::pretty_name("élan_vital"), "Élan vital");
+/// assert_eq!(roan::forms::pretty_name(""), "");
+/// ```
 pub fn pretty_name(name: &str) -> String {
-    let spaced = name.replace('_', " ");
-    let mut chars = spaced.chars();
+    let mut out = String::with_capacity(name.len());
+    let mut chars = name.chars();
     match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
+        Some('_') => out.push(' '),
+        Some(c) if c.is_ascii() => out.push(c.to_ascii_uppercase()),
+        Some(c) => out.extend(c.to_uppercase()),
+        None => return out,
     }
+    let rest = chars.as_str();
+    if rest.contains('_') {
+        out.extend(rest.chars().map(|c| if c == '_' { ' ' } else { c }));
+    } else {
+        out.push_str(rest);
+    }
+    out
 }
 
 fn shown(value: &Json) -> Option<String> {
@@ -127,9 +141,9 @@ impl BoundField {
                 None => Vec::new(),
             }
         };
-        let mut attrs: Vec<(String, Json)> = Vec::new();
+        let mut attrs: Vec<(Cow<'static, str>, Json)> = Vec::with_capacity(4);
         if widget.labels_itself() {
-            attrs.push(("id".into(), Json::from(auto_id.clone())));
+            attrs.push((Cow::Borrowed("id"), Json::from(auto_id.clone())));
         }
         let current = if widget == Widget::ClearableFileInput {
             form.initial_of(name, field)
@@ -154,34 +168,37 @@ impl BoundField {
             && widget != Widget::CheckboxSelectMultiple
             && current.is_none();
         if required && widget.labels_itself() {
-            attrs.push(("required".into(), Json::Bool(true)));
+            attrs.push((Cow::Borrowed("required"), Json::Bool(true)));
         }
         if options.disabled {
-            attrs.push(("disabled".into(), Json::Bool(true)));
+            attrs.push((Cow::Borrowed("disabled"), Json::Bool(true)));
         }
         if widget.allows_multiple() && widget == Widget::SelectMultiple {
-            attrs.push(("multiple".into(), Json::Bool(true)));
+            attrs.push((Cow::Borrowed("multiple"), Json::Bool(true)));
         }
         for (k, v) in field.widget_attrs() {
-            attrs.push((k, Json::from(v)));
+            attrs.push((Cow::Owned(k), Json::from(v)));
         }
         let mut described = Vec::new();
         if !options.help_text.is_empty() {
             described.push(format!("{auto_id}_helptext"));
         }
         if !errors.is_empty() {
-            attrs.push(("aria-invalid".into(), Json::from("true")));
+            attrs.push((Cow::Borrowed("aria-invalid"), Json::from("true")));
             described.push(format!("{auto_id}_error"));
         }
         if !described.is_empty() {
-            attrs.push(("aria-describedby".into(), Json::from(described.join(" "))));
+            attrs.push((
+                Cow::Borrowed("aria-describedby"),
+                Json::from(described.join(" ")),
+            ));
         }
         if widget == Widget::CheckboxInput
             && values
                 .last()
                 .is_some_and(|v| !matches!(v.as_str(), "" | "false" | "False" | "0" | "off"))
         {
-            attrs.push(("checked".into(), Json::Bool(true)));
+            attrs.push((Cow::Borrowed("checked"), Json::Bool(true)));
         }
         let mut choices = field.choices();
         if widget == Widget::NullBooleanSelect {
@@ -208,20 +225,22 @@ impl BoundField {
                 label,
             })
             .collect();
+        let mut values = values;
         let value = match widget {
             Widget::PasswordInput
             | Widget::CheckboxInput
             | Widget::FileInput
             | Widget::ClearableFileInput => None,
-            _ => values.last().cloned(),
+            _ => values.pop(),
         };
+        let error_id = format!("{auto_id}_error");
         let context = WidgetContext {
-            name: html_name.clone(),
+            name: html_name,
             input_type: widget.input_type(),
             value,
             attrs,
             options: options_ctx,
-            id: auto_id.clone(),
+            id: auto_id,
             required,
             template_name: widget.template_name(),
             current,
@@ -232,14 +251,12 @@ impl BoundField {
             help_text: options.help_text.clone(),
             errors: Arc::new(ErrorList {
                 messages: errors,
-                id: Some(format!("{auto_id}_error")),
+                id: Some(error_id),
                 class: "errorlist",
             }),
             widget_value: std::sync::OnceLock::new(),
             context,
             widget,
-            html_name,
-            auto_id,
         }
     }
 
@@ -269,7 +286,7 @@ impl BoundField {
         &self.help_text
     }
     pub(crate) fn auto_id_str(&self) -> &str {
-        &self.auto_id
+        &self.context.id
     }
     pub(crate) fn error_list(&self) -> &ErrorList {
         &self.errors
@@ -292,7 +309,7 @@ impl BoundField {
     pub(crate) fn widget_value_text(&self) -> Option<&str> {
         self.context.value.as_deref()
     }
-    pub(crate) fn widget_attrs(&self) -> &[(String, Json)] {
+    pub(crate) fn widget_attrs(&self) -> &[(Cow<'static, str>, Json)] {
         &self.context.attrs
     }
     pub(crate) fn current_file(&self) -> Option<&CurrentFile> {
@@ -329,7 +346,7 @@ impl BoundField {
     }
 
     pub(crate) fn id_for_label(&self) -> Option<String> {
-        self.widget.labels_itself().then(|| self.auto_id.clone())
+        self.widget.labels_itself().then(|| self.context.id.clone())
     }
 }
 
@@ -341,8 +358,8 @@ impl Object for BoundField {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         Some(match key.as_str()? {
             "name" => Value::from(self.name.clone()),
-            "html_name" => Value::from(self.html_name.clone()),
-            "auto_id" => Value::from(self.auto_id.clone()),
+            "html_name" => Value::from(self.context.name.clone()),
+            "auto_id" => Value::from(self.context.id.clone()),
             "id_for_label" => Value::from(self.id_for_label()),
             "label" => Value::from(self.label.clone()),
             "label_tag" => Value::from_safe_string(self.label_tag().ok()?),
