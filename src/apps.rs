@@ -430,7 +430,7 @@ impl App {
     /// Fixtures write the field as a list of primary keys (`"tags": [1, 3]`) and leave the link
     /// rows out, as Django does; `loaddata` sets the links. A ModelForm of `model` gets a
     /// multiple select of the other side. `roan check` reports a declaration whose models or
-    /// foreign keys are missing (`fields.E331`, `fields.E336`).
+    /// foreign keys are missing (`fields.E300`, `fields.E331`, `fields.E336`).
     ///
     /// ```ignore
     /// roan::App::new("blog")

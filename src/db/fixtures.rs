@@ -220,19 +220,17 @@ pub async fn dump(
                 .map(|r| objects::to_row(model, r))
                 .collect();
             let count = rows.len() as u64;
-            let linked = linked(db, &links, pk, &rows).await?;
+            let mut linked = linked(db, &links, pk, &rows).await?;
             for row in &rows {
                 last = row.get(&pk.name).cloned();
                 let mut value = object(model, row);
                 if !links.is_empty() {
                     let key = row.get(&pk.name).map(objects::value_text);
-                    for (i, link) in links.iter().enumerate() {
-                        let keys = key
-                            .as_ref()
-                            .and_then(|k| linked.get(&(i, k.clone())))
-                            .cloned()
-                            .unwrap_or_default();
-                        value.2.push((link.name.clone(), Json::Array(keys)));
+                    for (link, keys) in links.iter().zip(&mut linked) {
+                        let keys = key.as_deref().and_then(|k| keys.remove(k));
+                        value
+                            .2
+                            .push((link.name.clone(), Json::Array(keys.unwrap_or_default())));
                     }
                 }
                 match format {
@@ -267,16 +265,16 @@ pub async fn dump(
     Ok(written)
 }
 
-/// The keys each row of a page is linked to, by field (its index in `links`) and the row's key
-/// as text: one query per field and page.
+/// For each field of `links`, the keys each row of a page is linked to, by the row's key as
+/// text: one query per field and page.
 async fn linked(
     db: &impl ConnectionTrait,
     links: &[&ManyToMany],
     pk: &Field,
     rows: &[Row],
-) -> Result<std::collections::HashMap<(usize, String), Vec<Json>>, FixtureError> {
-    let mut out = std::collections::HashMap::new();
-    if links.is_empty() || rows.is_empty() {
+) -> Result<Vec<std::collections::HashMap<String, Vec<Json>>>, FixtureError> {
+    let mut out = vec![std::collections::HashMap::new(); links.len()];
+    if rows.is_empty() {
         return Ok(out);
     }
     let keys: Vec<sea_orm::sea_query::Value> = rows
@@ -284,7 +282,7 @@ async fn linked(
         .filter_map(|r| r.get(&pk.name))
         .filter_map(|k| objects::value_of(pk, k).ok().flatten())
         .collect();
-    for (i, link) in links.iter().enumerate() {
+    for (link, by_row) in links.iter().zip(&mut out) {
         let mut q = Query::select();
         q.from(Alias::new(&link.through))
             .column(Alias::new(&link.source.name))
@@ -295,7 +293,7 @@ async fn linked(
         for r in db.query_all(&q).await? {
             let source = objects::value_text(&objects::read(&r, &link.source));
             let target = objects::read(&r, &link.target);
-            out.entry((i, source)).or_insert_with(Vec::new).push(target);
+            by_row.entry(source).or_insert_with(Vec::new).push(target);
         }
     }
     Ok(out)
