@@ -87,17 +87,7 @@ pub async fn connect(settings: &Settings, purpose: Purpose) -> Result<DatabaseCo
 /// plan it was prepared with, whatever values are bound later, so it is prepared once.
 #[cfg(feature = "sqlite")]
 fn stable_query_plans(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) {
-    let mut applied: std::ffi::c_int = 0;
-    // SAFETY: `db` is an open connection, locked for us by sqlx for the call's duration;
-    // SQLITE_DBCONFIG_ENABLE_QPSG takes an int (1: on) and an int* for the resulting state.
-    let rc = unsafe {
-        libsqlite3_sys::sqlite3_db_config(
-            db.as_ptr(),
-            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-            1 as std::ffi::c_int,
-            &mut applied as *mut std::ffi::c_int,
-        )
-    };
+    let (rc, applied) = query_planner_stability(db, 1);
     if rc != libsqlite3_sys::SQLITE_OK || applied != 1 {
         tracing::warn!(
             rc,
@@ -134,6 +124,27 @@ pub fn compiled_in(engine: Engine) -> Result<(), String> {
     ))
 }
 
+/// `SQLITE_DBCONFIG_ENABLE_QPSG` on a connection: `1` turns it on, `0` off, `-1` only reads it.
+/// Gives SQLite's result code and the state after the call.
+#[cfg(feature = "sqlite")]
+fn query_planner_stability(
+    db: std::ptr::NonNull<libsqlite3_sys::sqlite3>,
+    value: std::ffi::c_int,
+) -> (std::ffi::c_int, std::ffi::c_int) {
+    let mut state: std::ffi::c_int = -1;
+    // SAFETY: `db` is an open connection, locked by sqlx for the call's duration (the caller
+    // holds its `LockedSqliteHandle`); the option takes an int and an int* for the state.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db.as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            value,
+            &mut state as *mut std::ffi::c_int,
+        )
+    };
+    (rc, state)
+}
+
 #[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use super::*;
@@ -155,17 +166,10 @@ mod tests {
             let db = connect(&settings, purpose).await.unwrap();
             let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
             let mut handle = conn.lock_handle().await.unwrap();
-            let mut state: std::ffi::c_int = -1;
-            // SAFETY: a locked, open connection; -1 reads the setting into `state`.
-            let rc = unsafe {
-                libsqlite3_sys::sqlite3_db_config(
-                    handle.as_raw_handle().as_ptr(),
-                    libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-                    -1 as std::ffi::c_int,
-                    &mut state as *mut std::ffi::c_int,
-                )
-            };
-            assert_eq!((rc, state), (libsqlite3_sys::SQLITE_OK, 1));
+            assert_eq!(
+                query_planner_stability(handle.as_raw_handle(), -1),
+                (libsqlite3_sys::SQLITE_OK, 1)
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -421,7 +421,7 @@ impl ModelState {
 /// ]);
 /// let tags = ManyToMany::through(&post, "tags", &link).unwrap();
 /// assert_eq!((tags.source.name.as_str(), tags.target.name.as_str()), ("post_id", "tag_id"));
-/// assert_eq!(tags.to_table, "blog_tag");
+/// assert_eq!(tags.to_table(), "blog_tag");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManyToMany {
@@ -433,12 +433,8 @@ pub struct ManyToMany {
     pub through: String,
     /// The link's column pointing at `model`.
     pub source: Field,
-    /// The link's column pointing at the other model.
+    /// The link's column pointing at the other model (its foreign key says which).
     pub target: Field,
-    /// The other model's table.
-    pub to_table: String,
-    /// The column of `to_table` that `target` holds (its primary key, usually).
-    pub to_column: String,
 }
 
 impl ManyToMany {
@@ -485,7 +481,7 @@ impl ManyToMany {
         };
         let others: Vec<&(&Field, &ForeignKey)> =
             keys.iter().filter(|(f, _)| f.name != source.name).collect();
-        let [(target, fk)] = others.as_slice() else {
+        let [(target, _)] = others.as_slice() else {
             return Err(format!(
                 "the link model '{}' needs exactly one foreign key besides '{}' (it has {})",
                 link.label(),
@@ -499,8 +495,14 @@ impl ManyToMany {
             through: link.table.clone(),
             source: source.clone(),
             target: (*target).clone(),
-            to_table: fk.to_table.clone(),
-            to_column: fk.to_column.clone(),
         })
+    }
+
+    /// The other model's table, the one `target` points at.
+    pub fn to_table(&self) -> &str {
+        self.target
+            .foreign_key
+            .as_ref()
+            .map_or("", |fk| fk.to_table.as_str())
     }
 }

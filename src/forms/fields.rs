@@ -815,10 +815,12 @@ impl BooleanField {
 
 /// Django's reading of a checkbox: absent, "", "false", "False", "0", "off" are false.
 fn checkbox_value(raw: &[&str]) -> bool {
-    match raw.last() {
-        None => false,
-        Some(v) => !matches!(*v, "" | "false" | "False" | "0" | "off"),
-    }
+    is_checked(raw.last().copied())
+}
+
+/// Whether a checkbox's submitted value (the last one, if any) means checked, as Django reads it.
+pub(crate) fn is_checked(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !matches!(v, "" | "false" | "False" | "0" | "off"))
 }
 
 impl FormField for BooleanField {

@@ -190,10 +190,7 @@ impl Form {
     pub(crate) fn clear_checked(&self, name: &str, field: &dyn FormField) -> bool {
         !field.options().required
             && field.widget() == super::Widget::ClearableFileInput
-            && self
-                .raw(&format!("{name}-clear"))
-                .last()
-                .is_some_and(|v| !matches!(*v, "" | "false" | "False" | "0" | "off"))
+            && super::fields::is_checked(self.raw(&format!("{name}-clear")).last().copied())
     }
 
     /// Adds a field under `name` (its order is the rendering order).

@@ -300,9 +300,7 @@ impl FormSet {
         self.can_delete
             && self.forms().get(i).is_some_and(|f| {
                 f.get_field(DELETION_FIELD_NAME).is_some()
-                    && f.raw(DELETION_FIELD_NAME)
-                        .last()
-                        .is_some_and(|v| !matches!(*v, "" | "false" | "False" | "0" | "off"))
+                    && super::fields::is_checked(f.raw(DELETION_FIELD_NAME).last().copied())
             })
     }
 

@@ -194,9 +194,7 @@ impl BoundField {
             ));
         }
         if widget == Widget::CheckboxInput
-            && values
-                .last()
-                .is_some_and(|v| !matches!(v.as_str(), "" | "false" | "False" | "0" | "off"))
+            && super::fields::is_checked(values.last().map(String::as_str))
         {
             attrs.push((Cow::Borrowed("checked"), Json::Bool(true)));
         }
