@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use std::io::Write;
 use std::path::Path;
 
 /// One version of the blog app's models.
@@ -645,5 +646,301 @@ async fn twelve_model_edits_through_the_cli_on_every_backend() {
             "{}: the line came back from the history: {screen}",
             b.name
         );
+    }
+}
+
+/// The tutorial's polls models (part 2), as a user writes them.
+const TUTORIAL_MODELS: &str = r#"//! Models of the polls app.
+
+pub mod question {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "polls_question")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(200))")]
+        pub question_text: String,
+        pub pub_date: DateTimeUtc,
+        #[sea_orm(has_many)]
+        pub choices: HasMany<super::choice::Entity>,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod choice {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "polls_choice")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub question_id: i32,
+        #[sea_orm(belongs_to, from = "question_id", to = "id", on_delete = "Cascade")]
+        pub question: BelongsTo<super::question::Entity>,
+        #[sea_orm(column_type = "String(StringLen::N(200))")]
+        pub choice_text: String,
+        #[sea_orm(default_value = 0)]
+        pub votes: i32,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+"#;
+
+/// The tutorial's session ("Playing with the API", parts 2 and 5) and the lines the shell's
+/// documentation adds, each with what Django prints for it (`None`: a line that prints nothing;
+/// a `datetime` is shown only by its start, it is the time of the run).
+fn tutorial_lines(year: &str) -> Vec<(String, Option<String>)> {
+    let q1 = "<Question: Question object (1)>";
+    [
+        ("Question.objects.all()", Some("<QuerySet []>".to_string())),
+        ("from polls.models import Choice, Question", None),
+        ("from django.utils import timezone", None),
+        (
+            "q = Question(question_text=\"What's new?\", pub_date=timezone.now())",
+            None,
+        ),
+        ("q.save()", None),
+        ("q.id", Some("1".into())),
+        ("q.question_text", Some("\"What's new?\"".into())),
+        ("q.pub_date", Some(format!("datetime.datetime({year}, "))),
+        ("q.question_text = \"What's up?\"; q.save()", None),
+        ("Question.objects.all()", Some(format!("<QuerySet [{q1}]>"))),
+        ("Question.objects.filter(id=1)", Some(format!("<QuerySet [{q1}]>"))),
+        (
+            "Question.objects.filter(question_text__startswith=\"What\")",
+            Some(format!("<QuerySet [{q1}]>")),
+        ),
+        (
+            &*format!("Question.objects.get(pub_date__year={year})"),
+            Some(q1.to_string()),
+        ),
+        (
+            "Question.objects.get(id=2)",
+            Some(
+                "polls.models.Question.DoesNotExist: Question matching query does not exist."
+                    .into(),
+            ),
+        ),
+        ("Question.objects.get(pk=1)", Some(q1.to_string())),
+        ("q = Question.objects.get(pk=1)", None),
+        ("q.choice_set.all()", Some("<QuerySet []>".into())),
+        (
+            "q.choice_set.create(choice_text=\"Not much\", votes=0)",
+            Some("<Choice: Choice object (1)>".into()),
+        ),
+        (
+            "q.choice_set.create(choice_text=\"The sky\", votes=0)",
+            Some("<Choice: Choice object (2)>".into()),
+        ),
+        (
+            "c = q.choice_set.create(choice_text=\"Just hacking again\", votes=0)",
+            None,
+        ),
+        ("c.question", Some(q1.to_string())),
+        (
+            "q.choice_set.all()",
+            Some("<QuerySet [<Choice: Choice object (1)>, <Choice: Choice object (2)>, <Choice: Choice object (3)>]>".into()),
+        ),
+        ("q.choice_set.count()", Some("3".into())),
+        (
+            &*format!("Choice.objects.filter(question__pub_date__year={year})"),
+            Some("<QuerySet [<Choice: Choice object (1)>, <Choice: Choice object (2)>, <Choice: Choice object (3)>]>".into()),
+        ),
+        (
+            &*format!("Question.objects.filter(pub_date__year={year}).exclude(question_text__startswith=\"Old\").order_by(\"-pub_date\")[:5]"),
+            Some(format!("<QuerySet [{q1}]>")),
+        ),
+        (
+            "Choice.objects.filter(question__pub_date__lte=timezone.now()).count()",
+            Some("3".into()),
+        ),
+        (
+            "c = q.choice_set.filter(choice_text__startswith=\"Just hacking\")",
+            None,
+        ),
+        ("c.delete()", Some("(1, {'polls.Choice': 1})".into())),
+        (
+            "Question.objects.filter(pk=1).update(question_text=\"x\")",
+            Some("1".into()),
+        ),
+        (
+            "print(Question.objects.get(pk=1).question_text)",
+            Some("x".into()),
+        ),
+        (
+            "Question.objects.filter(titel=\"x\")",
+            Some("FieldError: Cannot resolve keyword 'titel' into field. Choices are: choice, id, pub_date, question_text".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(line, out)| (line.to_string(), out))
+    .collect()
+}
+
+/// A run's output with the time of the run (`datetime.datetime(...)`) blotted out.
+fn without_times(out: &[u8]) -> String {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| {
+            if l.starts_with("datetime.datetime(") {
+                "datetime.datetime(…)"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tutorials_shell_session_in_a_terminal_on_sqlite_and_postgresql() {
+    let dir = workdir("tutorial_shell");
+    let p = new_project(&dir, "mysite");
+    let out = run(&p, &["startapp", "polls"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(p.join("src/polls/models.rs"), TUTORIAL_MODELS).unwrap();
+    edit(
+        &p.join("src/polls/mod.rs"),
+        "        // roan:models",
+        "        .model::<models::question::Entity>()\n        .model::<models::choice::Entity>()\n        // roan:models",
+    );
+    makemigrations(&p);
+
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let lines = tutorial_lines(&year);
+    let script: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
+    let pid = std::process::id();
+    let pg = postgres_url();
+    let mut kinds = vec![("SQLite", None)];
+    if let Some(url) = fresh_database("PostgreSQL", &pg, &format!("roan_tut_{pid}")).await {
+        kinds.push(("PostgreSQL", Some(url)));
+    }
+    for (kind, pg_url) in kinds {
+        // A fresh database for each way of running the same lines.
+        let fresh = async |run_name: &str| -> String {
+            let url = match &pg_url {
+                None => format!("sqlite://{}/{run_name}.sqlite3?mode=rwc", dir.display()),
+                Some(_) => fresh_database(kind, &pg, &format!("roan_tut_{pid}_{run_name}"))
+                    .await
+                    .expect("the server answered a moment ago"),
+            };
+            let out = roan_in(&p, &url, &["migrate"]);
+            assert!(out.status.success(), "{kind}: {}", text(&out));
+            url
+        };
+
+        // In a terminal, typed line by line: each output in its place.
+        let url = fresh("pty").await;
+        let home = dir.join(format!("home-{kind}"));
+        std::fs::create_dir_all(&home).unwrap();
+        let home = home.to_string_lossy().to_string();
+        let env = [("DATABASE_URL", url.as_str()), ("HOME", home.as_str())];
+        // The line editor redraws the line after a `\r` at each key; a new prompt comes after the
+        // line break that ends the previous output.
+        let mut typed: Vec<(&str, String)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (l, _))| (if i == 0 { ">>> " } else { "\n\r>>> " }, format!("{l}\r")))
+            .collect();
+        typed.push(("\n\r>>> ", "Question.objects.fi\t".into()));
+        typed.push(("filter  first", "lter(question_text__ic\t".into()));
+        typed.push(("question_text__icontains", "=\"X\")\r".into()));
+        typed.push(("\n\r>>> ", "\x04".into()));
+        let typed: Vec<(&str, &str)> = typed.iter().map(|(w, s)| (*w, s.as_str())).collect();
+        let (code, screen) = run_in_pty(&p, &["shell"], &typed, &env);
+        assert_eq!(code, 0, "{kind}: {screen}");
+        let mut at = 0;
+        for (line, shown) in &lines {
+            let Some(shown) = shown else { continue };
+            let Some(found) = screen[at..].find(shown.as_str()) else {
+                panic!(
+                    "{kind}: after `{line}`, {shown:?} was not shown:\n{}",
+                    &screen[at..]
+                );
+            };
+            at += found + shown.len();
+        }
+        assert!(
+            screen[at..].contains("Question.objects.filter(question_text__icontains=\"X\")")
+                && screen[at..].contains("<QuerySet [<Question: Question object (1)>]>"),
+            "{kind}: the completed line ran:\n{}",
+            &screen[at..]
+        );
+        // A second session recalls the last line from the history.
+        let (code, screen) = run_in_pty(
+            &p,
+            &["shell"],
+            &[(">>> ", "\x1b[A\r"), ("<QuerySet [", "\x04")],
+            &env,
+        );
+        assert_eq!(code, 0, "{kind}: {screen}");
+        assert!(
+            screen.contains("Question.objects.filter(question_text__icontains=\"X\")")
+                && screen.contains("<QuerySet [<Question: Question object (1)>]>"),
+            "{kind}: the line came back from the history: {screen}"
+        );
+
+        // `shell -c` and the same lines piped in print the same, each on a fresh database.
+        let url = fresh("c").await;
+        let by_c = roan(&p)
+            .args(["shell", "-c", &script])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let url = fresh("pipe").await;
+        let mut child = roan(&p)
+            .arg("shell")
+            .env("DATABASE_URL", &url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let piped = child.wait_with_output().unwrap();
+        let expected: Vec<&str> = lines.iter().filter_map(|(_, o)| o.as_deref()).collect();
+        let errors = |o: &&str| o.contains("Error: ") || o.contains("DoesNotExist: ");
+        let stdout: Vec<String> = expected
+            .iter()
+            .filter(|o| !errors(o))
+            .map(|o| {
+                if o.starts_with("datetime.datetime(") {
+                    "datetime.datetime(…)".to_string()
+                } else {
+                    o.to_string()
+                }
+            })
+            .collect();
+        let stderr: Vec<&str> = expected.iter().copied().filter(errors).collect();
+        for (how, out) in [("shell -c", &by_c), ("a piped script", &piped)] {
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{kind}, {how}: an error line fails the run"
+            );
+            assert_eq!(
+                without_times(&out.stdout),
+                stdout.join("\n"),
+                "{kind}, {how}: {}",
+                text(out)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr).trim_end(),
+                stderr.join("\n"),
+                "{kind}, {how}"
+            );
+        }
     }
 }
