@@ -70,6 +70,8 @@ pub mod template;
 #[cfg(feature = "runtime")]
 pub mod test;
 #[cfg(feature = "runtime")]
+pub mod timezone;
+#[cfg(feature = "runtime")]
 pub mod urls;
 #[cfg(feature = "runtime")]
 pub mod views;

@@ -25,6 +25,39 @@ fn defaults_follow_django() {
     assert_eq!(s.databases["default"].effective_engine(), Engine::Sqlite);
     assert_eq!(s.database_url(), "sqlite:///srv/site/db.sqlite3?mode=rwc");
     assert_eq!(s.base_dir, Path::new("/srv/site"));
+    assert!(s.use_tz);
+    assert_eq!(s.current_time_zone(), Some(roan::timezone::Tz::UTC));
+}
+
+#[test]
+fn time_zone_names_a_zone_of_the_iana_database() {
+    let s = parse(&format!("{BASE}TIME_ZONE = \"Europe/Paris\"\n"), &[]).unwrap();
+    assert_eq!(
+        s.current_time_zone().map(|tz| tz.name()),
+        Some("Europe/Paris")
+    );
+    let s = parse(
+        &format!("{BASE}TIME_ZONE = \"Europe/Paris\"\nUSE_TZ = false\n"),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.current_time_zone(), None, "naive dates and times");
+    let err = parse(&format!("{BASE}TIME_ZONE = \"Europe/Pariss\"\n"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "Incorrect timezone setting: \"Europe/Pariss\" is not a time zone of the IANA database"
+        ) && err.contains("Europe/Paris"),
+        "{err}"
+    );
+    let s = parse(
+        BASE,
+        &[("TIME_ZONE", "America/New_York"), ("USE_TZ", "false")],
+    )
+    .unwrap();
+    assert_eq!(s.time_zone, "America/New_York");
+    assert!(!s.use_tz);
 }
 
 #[test]

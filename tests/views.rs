@@ -1337,3 +1337,107 @@ async fn uploads_stream_to_media_root_under_safe_names_and_are_served_back() {
         .unwrap();
     assert_eq!(cleared.file, "");
 }
+
+// Time zones: a date and time typed in TIME_ZONE is stored as UTC and shown back in TIME_ZONE.
+
+mod event {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "events_event")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(50))")]
+        pub title: String,
+        pub starts: DateTimeUtc,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+async fn event_page(request: HttpRequest, Path(pk): Path<i32>) -> roan::Result<Response> {
+    let db = request.db().await?;
+    let event = roan::get_object_or_404::<event::Entity>(&db, pk).await?;
+    render(&request, "events/page.html", roan::context! { event })
+}
+
+#[tokio::test]
+async fn a_time_typed_in_time_zone_is_stored_as_utc_and_shown_back_in_time_zone() {
+    use roan::views::{CreateView, UpdateView};
+    let dir = project_dir("time_zone");
+    std::fs::write(
+        dir.join("settings.toml"),
+        "SECRET_KEY = \"views-test-secret\"\nDEBUG = true\nTIME_ZONE = \"Europe/Paris\"\n",
+    )
+    .unwrap();
+    let t = dir.join("templates/events");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(t.join("event_form.html"), "{{ form }}").unwrap();
+    std::fs::write(
+        t.join("page.html"),
+        r#"{{ event.starts|date("Y-m-d H:i T") }}"#,
+    )
+    .unwrap();
+    let app = roan::App::new("events").model::<event::Entity>();
+    let project = roan::Project::new("events", &dir).app(app).urls(|| {
+        vec![
+            path(
+                "add/",
+                CreateView::<event::Entity>::new()
+                    .fields(["title", "starts"])
+                    .success_url("/{id}/edit/"),
+            ),
+            path(
+                "<int:pk>/edit/",
+                UpdateView::<event::Entity>::new()
+                    .fields(["title", "starts"])
+                    .success_url("/{id}/edit/"),
+            ),
+            path("<int:pk>/", axum::routing::get(event_page)),
+        ]
+    });
+    let client = Client::new(project).await;
+    let db = client.site().db().await.unwrap();
+    let schema = sea_orm::Schema::new(db.get_database_backend());
+    db.execute(&schema.create_table_from_entity(event::Entity))
+        .await
+        .unwrap();
+
+    client
+        .post(
+            "/add/",
+            &[("title", "Launch"), ("starts", "2026-12-01 14:30")],
+        )
+        .await
+        .assert_redirects("/1/edit/");
+    let stored = event::Entity::find_by_id(1).one(db).await.unwrap().unwrap();
+    assert_eq!(stored.starts.to_rfc3339(), "2026-12-01T13:30:00+00:00");
+    client
+        .get("/1/edit/")
+        .await
+        .assert_contains(r#"value="2026-12-01 14:30:00""#);
+    client
+        .get("/1/")
+        .await
+        .assert_contains("2026-12-01 14:30 UTC+01:00");
+    // Summer time, and a time that does not exist in Paris.
+    client
+        .post(
+            "/1/edit/",
+            &[("title", "Launch"), ("starts", "2026-07-01 09:00")],
+        )
+        .await
+        .assert_redirects("/1/edit/");
+    let stored = event::Entity::find_by_id(1).one(db).await.unwrap().unwrap();
+    assert_eq!(stored.starts.to_rfc3339(), "2026-07-01T07:00:00+00:00");
+    let page = client
+        .post(
+            "/1/edit/",
+            &[("title", "Launch"), ("starts", "2026-03-29 02:30")],
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    page.assert_contains("2026-03-29 02:30:00 couldn&#x27;t be interpreted in time zone Europe/Paris; it may be ambiguous or it may not exist.");
+}

@@ -211,9 +211,8 @@ impl Spec {
                 Some("Decimal") => quote! { ::roan::forms::DecimalField::new() },
                 Some("NaiveDate") => quote! { ::roan::forms::DateField::new() },
                 Some("NaiveTime") => quote! { ::roan::forms::TimeField::new() },
-                Some("NaiveDateTime" | "DateTime") => {
-                    quote! { ::roan::forms::DateTimeField::new() }
-                }
+                Some("NaiveDateTime") => quote! { ::roan::forms::DateTimeField::new().naive() },
+                Some("DateTime") => quote! { ::roan::forms::DateTimeField::new() },
                 Some("Uuid") => quote! { ::roan::forms::UUIDField::new() },
                 Some("Value") => quote! { ::roan::forms::JSONField::new() },
                 Some(other) => match integer_bounds(other) {

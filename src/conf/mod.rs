@@ -42,9 +42,14 @@ pub struct Settings {
     /// Database connections by alias; `default` is the one views use.
     #[serde(rename = "DATABASES", default = "database::default_databases")]
     pub databases: BTreeMap<String, DatabaseSettings>,
-    /// Time zone name used to display dates.
+    /// The site's time zone (an IANA name, `"Europe/Paris"`): forms read and show dates and
+    /// times in it, and so does the `date` filter (see [`crate::timezone`]).
     #[serde(rename = "TIME_ZONE", default = "default_time_zone")]
     pub time_zone: String,
+    /// Whether dates and times are aware: stored as UTC, read and shown in `TIME_ZONE`
+    /// (Django's `USE_TZ`, true by default since Django 5). False: naive values, as typed.
+    #[serde(rename = "USE_TZ", default = "yes")]
+    pub use_tz: bool,
     /// Language of the site.
     #[serde(rename = "LANGUAGE_CODE", default = "default_language_code")]
     pub language_code: String,
@@ -290,6 +295,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "ALLOWED_HOSTS",
     "DATABASES",
     "TIME_ZONE",
+    "USE_TZ",
     "LANGUAGE_CODE",
     "STATIC_URL",
     "STATIC_ROOT",
@@ -391,7 +397,23 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The time zone forms and templates use: `TIME_ZONE` under `USE_TZ`, else `None` (naive
+    /// dates and times, taken as typed).
+    pub fn current_time_zone(&self) -> Option<crate::timezone::Tz> {
+        self.use_tz
+            .then(|| crate::timezone::parse(&self.time_zone).unwrap_or(crate::timezone::Tz::UTC))
+    }
+
     fn validate(&self) -> Result<(), SettingsError> {
+        if let Err(e) = crate::timezone::parse(&self.time_zone) {
+            return Err(SettingsError::Invalid {
+                key: "TIME_ZONE".into(),
+                message: format!("Incorrect timezone setting: {e}"),
+                help:
+                    "write an IANA name such as \"UTC\", \"Europe/Paris\" or \"America/New_York\""
+                        .into(),
+            });
+        }
         if !self.debug && self.secret_key.trim().is_empty() {
             return Err(SettingsError::Invalid {
                 key: "SECRET_KEY".into(),

@@ -308,6 +308,9 @@ pub(crate) struct ParsedBody(pub(crate) FormData);
 pub struct FormData {
     pairs: Vec<(String, String)>,
     files: Vec<(String, UploadedFile)>,
+    /// The site's time zone under `USE_TZ` (set when read from a request): a form bound to
+    /// the data reads dates and times in it.
+    pub(crate) time_zone: Option<crate::timezone::Tz>,
 }
 
 impl FormData {
@@ -316,6 +319,7 @@ impl FormData {
         FormData {
             pairs: form_urlencoded::parse(body).into_owned().collect(),
             files: Vec::new(),
+            time_zone: None,
         }
     }
 
@@ -385,6 +389,7 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for FormData {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
             files: Vec::new(),
+            time_zone: None,
         }
     }
 }
@@ -443,6 +448,8 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             )));
         };
         check_count(&data, max_fields)?;
+        let mut data = data;
+        data.time_zone = settings.as_ref().and_then(|s| s.current_time_zone());
         Ok(data)
     }
 }

@@ -104,6 +104,21 @@ pub trait FormField: Send + Sync {
     fn widget_attrs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Django's `from_current_timezone`, for a field of a date and time under `USE_TZ`: the
+    /// cleaned wall-clock time read in `tz` and given as an instant (RFC 3339 with the
+    /// offset). Other fields keep their value.
+    fn make_aware_in(
+        &self,
+        value: Json,
+        _tz: crate::timezone::Tz,
+    ) -> Result<Json, ValidationError> {
+        Ok(value)
+    }
+    /// Django's `to_current_timezone`: a stored instant as the wall-clock time of `tz`, the
+    /// way the widget shows it; `None` for a field that is not a date and time.
+    fn localtime_in(&self, _value: &Json, _tz: crate::timezone::Tz) -> Option<Json> {
+        None
+    }
     /// The choices of a choice field: (value, label).
     fn choices(&self) -> Vec<(String, String)> {
         Vec::new()
@@ -970,6 +985,8 @@ pub struct TemporalField {
     kind: Temporal,
     /// Django's defaults are borrowed, not copied for every field made.
     input_formats: Vec<std::borrow::Cow<'static, str>>,
+    /// A date and time taken as typed, whatever the time zone.
+    naive: bool,
 }
 common_options!(TemporalField);
 
@@ -1011,7 +1028,15 @@ impl TemporalField {
                 .iter()
                 .map(|f| std::borrow::Cow::Borrowed(*f))
                 .collect(),
+            naive: false,
         }
+    }
+    /// Takes the date and time as typed and shows a value as it is, in any time zone: for a
+    /// `NaiveDateTime` (a derived form's field of that type, a model's naive column). Without
+    /// it, under `USE_TZ` the typed time is read in `TIME_ZONE` and cleaned as an instant.
+    pub fn naive(mut self) -> TemporalField {
+        self.naive = true;
+        self
     }
     /// The accepted formats (chrono's `strftime` syntax), tried in order.
     pub fn input_formats(mut self, formats: &[&str]) -> TemporalField {
@@ -1064,6 +1089,42 @@ impl FormField for TemporalField {
         found
             .map(Json::String)
             .ok_or_else(|| self.options.message(code, message.into()))
+    }
+    fn make_aware_in(&self, value: Json, tz: crate::timezone::Tz) -> Result<Json, ValidationError> {
+        if self.kind != Temporal::DateTime || self.naive {
+            return Ok(value);
+        }
+        let Json::String(text) = &value else {
+            return Ok(value);
+        };
+        let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") else {
+            return Ok(value);
+        };
+        match crate::timezone::make_aware(naive, tz) {
+            Some(aware) => Ok(Json::String(
+                aware.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            )),
+            None => Err(self.options.message(
+                "ambiguous_timezone",
+                format!(
+                    "{} couldn't be interpreted in time zone {}; it may be ambiguous or it may \
+                     not exist.",
+                    naive.format("%Y-%m-%d %H:%M:%S"),
+                    tz.name()
+                ),
+            )),
+        }
+    }
+    fn localtime_in(&self, value: &Json, tz: crate::timezone::Tz) -> Option<Json> {
+        if self.kind != Temporal::DateTime || self.naive {
+            return None;
+        }
+        let instant = crate::timezone::parse_instant(value.as_str()?)?;
+        Some(Json::String(
+            crate::timezone::localtime(instant, tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        ))
     }
 }
 
@@ -1387,6 +1448,66 @@ mod tests {
     fn clean(f: &dyn FormField, raw: &[&str]) -> Result<Json, Vec<String>> {
         f.clean(raw)
             .map_err(|e| e.into_iter().map(|e| e.message).collect())
+    }
+
+    #[test]
+    fn dates_and_times_in_the_current_time_zone() {
+        let paris = crate::timezone::parse("Europe/Paris").unwrap();
+        let form = |body: &[u8]| {
+            super::super::Form::new()
+                .field("starts", DateTimeField::new())
+                .field("day", DateField::new().required(false))
+                .time_zone(paris)
+                .initial(serde_json::json!({"starts": "2026-12-01T13:30:00Z"}))
+                .bind(super::super::FormData::from_urlencoded(body))
+        };
+        // Typed in Paris, cleaned as an instant; a date is not a moment and stays as it is.
+        let f = form(b"starts=2026-07-01+14%3A30&day=2026-07-01");
+        assert_eq!(f.cleaned_data()["starts"], "2026-07-01T14:30:00+02:00");
+        assert_eq!(f.cleaned_data()["day"], "2026-07-01");
+        // A time the clocks skip, with Django's message.
+        let f = form(b"starts=2026-03-29+02%3A30");
+        assert_eq!(
+            f.errors().get("starts"),
+            Some(&["2026-03-29 02:30:00 couldn't be interpreted in time zone Europe/Paris; it may be ambiguous or it may not exist.".to_string()][..])
+        );
+        // The stored instant is shown in Paris, and sending it back changes nothing.
+        let unbound = super::super::Form::new()
+            .field("starts", DateTimeField::new())
+            .time_zone(paris)
+            .initial(serde_json::json!({"starts": "2026-12-01T13:30:00+00:00"}));
+        let html = unbound.as_div().unwrap();
+        assert!(html.contains(r#"value="2026-12-01 14:30:00""#), "{html}");
+        assert_eq!(
+            form(b"starts=2026-12-01+14%3A30%3A00").changed_data(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            form(b"starts=2026-12-01+13%3A30%3A00").changed_data(),
+            ["starts"]
+        );
+        // A naive field keeps the time as typed, and shows a value as it is.
+        let naive = super::super::Form::new()
+            .field("starts", DateTimeField::new().naive())
+            .time_zone(paris)
+            .initial(serde_json::json!({"starts": "2026-12-01T13:30:00Z"}));
+        assert!(
+            naive
+                .as_div()
+                .unwrap()
+                .contains(r#"value="2026-12-01T13:30:00Z""#)
+        );
+        let naive = naive.bind(super::super::FormData::from_urlencoded(
+            b"starts=2026-12-01+14%3A30",
+        ));
+        assert_eq!(naive.cleaned_data()["starts"], "2026-12-01T14:30:00");
+        // Without a time zone (USE_TZ = false), the value is naive, as typed.
+        let naive = super::super::Form::new()
+            .field("starts", DateTimeField::new())
+            .bind(super::super::FormData::from_urlencoded(
+                b"starts=2026-12-01+14%3A30",
+            ));
+        assert_eq!(naive.cleaned_data()["starts"], "2026-12-01T14:30:00");
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Form {
     pub(crate) use_required_attribute: bool,
     /// Where stored files are, for the links a `ClearableFileInput` shows.
     pub(crate) storage: Option<Arc<dyn crate::files::Storage>>,
+    /// The time zone dates and times are read and shown in; else the data's.
+    time_zone: Option<crate::timezone::Tz>,
 }
 
 /// Errors by field name, in field order, then the non-field errors under `__all__`.
@@ -141,6 +143,7 @@ impl Default for Form {
             empty_permitted: false,
             use_required_attribute: true,
             storage: None,
+            time_zone: None,
         }
     }
 }
@@ -243,6 +246,43 @@ impl Form {
         self
     }
 
+    /// Reads typed dates and times as wall-clock times of `tz` (cleaned as instants) and shows
+    /// initial ones in it, as Django does in the current time zone under `USE_TZ`. Data read
+    /// from a request ([`FormData`]'s extractor) brings the site's `TIME_ZONE` already; this
+    /// is for a form made elsewhere, or another zone.
+    ///
+    /// ```
+    /// use roan::forms::{DateTimeField, Form, FormData};
+    ///
+    /// let paris = roan::timezone::parse("Europe/Paris").unwrap();
+    /// let form = Form::new()
+    ///     .field("starts", DateTimeField::new())
+    ///     .time_zone(paris)
+    ///     .bind(FormData::from_urlencoded(b"starts=2026-12-01+14%3A30"));
+    /// assert_eq!(form.cleaned_data()["starts"], "2026-12-01T14:30:00+01:00");
+    /// ```
+    pub fn time_zone(mut self, tz: crate::timezone::Tz) -> Form {
+        self.time_zone = Some(tz);
+        self.outcome = OnceLock::new();
+        self
+    }
+
+    /// The time zone of dates and times: the form's, else the data's (`None`: naive).
+    pub(crate) fn current_time_zone(&self) -> Option<crate::timezone::Tz> {
+        self.time_zone
+            .or_else(|| self.data.as_ref().and_then(|d| d.time_zone))
+    }
+
+    /// An initial value as the widget shows it: a date and time in the form's time zone.
+    pub(crate) fn initial_shown(&self, name: &str, field: &dyn FormField) -> Option<Json> {
+        let initial = self.initial_of(name, field)?;
+        Some(
+            self.current_time_zone()
+                .and_then(|tz| field.localtime_in(&initial, tz))
+                .unwrap_or(initial),
+        )
+    }
+
     /// The form bound to submitted data.
     pub fn bind(mut self, data: FormData) -> Form {
         self.data = Some(data);
@@ -312,7 +352,11 @@ impl Form {
                     self.initial_of(name, field.as_ref()).as_ref(),
                 )
             } else {
-                field.clean(&self.raw(name))
+                let value = field.clean(&self.raw(name));
+                match self.current_time_zone() {
+                    Some(tz) => value.and_then(|v| field.make_aware_in(v, tz).map_err(|e| vec![e])),
+                    None => value,
+                }
             };
             match result {
                 Ok(mut value) => {
@@ -413,7 +457,15 @@ impl Form {
                     return self.file(name).is_some() || self.clear_checked(name, field.as_ref());
                 }
                 let now = field.to_value(&self.raw(name)).ok();
-                let before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);
+                let mut before = self.initial_of(name, field.as_ref()).unwrap_or(Json::Null);
+                // A stored instant compares with the typed text as the widget shows it.
+                if let Some(tz) = self.current_time_zone()
+                    && let Some(Json::String(local)) = field.localtime_in(&before, tz)
+                {
+                    before = field
+                        .to_value(&[local.as_str()])
+                        .unwrap_or(Json::String(local));
+                }
                 let unchanged = now.as_ref().is_some_and(|n| {
                     same_value(n, &before) || (field.is_empty(n) && field.is_empty(&before))
                 });

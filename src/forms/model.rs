@@ -80,6 +80,8 @@ pub struct ModelForm {
     form: Option<Form>,
     /// Form field name → column, for the model's own fields.
     columns: Vec<(String, String)>,
+    /// The site's time zone under `USE_TZ`: dates and times are read and shown in it.
+    time_zone: Option<crate::timezone::Tz>,
 }
 
 /// The name a column has in a form: a foreign key's without `_id` (`question_id` is
@@ -118,6 +120,7 @@ impl ModelForm {
             conn: None,
             form: None,
             columns: Vec::new(),
+            time_zone: None,
         }
     }
 
@@ -249,6 +252,7 @@ impl ModelForm {
     ) -> ModelForm {
         self.displays = site.displays().to_vec();
         self.conn = Some(db.clone());
+        self.time_zone = site.settings().current_time_zone();
         for m in site.many_to_many() {
             if m.model == self.model.table && !self.many.iter().any(|d| d.name == m.name) {
                 self.many.push(ManyToMany {
@@ -440,6 +444,9 @@ impl ModelForm {
         }
         if let Some(row) = &self.instance {
             form = form.initial(self.initial_map(row));
+        }
+        if let Some(tz) = self.time_zone {
+            form = form.time_zone(tz);
         }
         let many_initial: Map<String, Json> = self.many_initial.drain(..).collect();
         if !many_initial.is_empty() {
@@ -927,7 +934,10 @@ fn form_field(f: &Field) -> Arc<dyn FormField> {
         FieldType::Boolean => done!(BooleanField::new()),
         FieldType::Date => done!(DateField::new()),
         FieldType::Time => done!(TimeField::new()),
-        FieldType::DateTime | FieldType::DateTimeTz => done!(DateTimeField::new()),
+        // A naive column keeps the time as typed; an aware one (`DateTimeUtc`) is read and shown
+        // in `TIME_ZONE` under `USE_TZ`.
+        FieldType::DateTime => done!(DateTimeField::new().naive()),
+        FieldType::DateTimeTz => done!(DateTimeField::new()),
         FieldType::Uuid => done!(UUIDField::new()),
         FieldType::Json => done!(JSONField::new()),
         FieldType::Binary => done!(CharField::new().disabled(true)),

@@ -135,7 +135,7 @@ impl BoundField {
         let values: Vec<String> = if form.is_bound() && !options.disabled {
             form.raw(name).into_iter().map(str::to_string).collect()
         } else {
-            match form.initial_of(name, field) {
+            match form.initial_shown(name, field) {
                 Some(Json::Array(items)) => items.iter().filter_map(shown).collect(),
                 Some(v) => shown(&v).into_iter().collect(),
                 None => Vec::new(),

@@ -200,9 +200,31 @@ fn named_format(name: &str) -> Option<&'static str> {
 
 /// `date(value, format="N j, Y")`: formats a datetime with Django's format characters.
 fn date(value: &Value, format: Option<Value>) -> String {
-    let Some(moment) = to_moment(value) else {
+    date_in(value, format, None)
+}
+
+/// Under `USE_TZ`, the `date` filter shows an aware value (one with an offset) as the
+/// wall-clock time of `TIME_ZONE`, as Django's templates show datetimes in the current time
+/// zone; naive values are shown as they are.
+pub(crate) fn use_time_zone(env: &mut Environment<'static>, tz: crate::timezone::Tz) {
+    env.add_filter("date", move |value: &Value, format: Option<Value>| {
+        date_in(value, format, Some(tz))
+    });
+}
+
+fn date_in(value: &Value, format: Option<Value>, tz: Option<crate::timezone::Tz>) -> String {
+    use chrono::{Offset, TimeZone};
+    let Some(mut moment) = to_moment(value) else {
         return String::new();
     };
+    if let (Some(tz), Some(offset)) = (tz, moment.offset)
+        && !moment.date_only
+        && let Some(instant) = offset.from_local_datetime(&moment.dt).single()
+    {
+        let local = instant.with_timezone(&tz);
+        moment.dt = local.naive_local();
+        moment.offset = Some(local.offset().fix());
+    }
     let format = format.map(|f| text_of(&f)).unwrap_or_default();
     let format = if format.is_empty() {
         "DATE_FORMAT"
@@ -1189,6 +1211,25 @@ mod tests {
 
     fn r(source: &str) -> String {
         render(source, context! {})
+    }
+
+    #[test]
+    fn date_shows_aware_values_in_the_time_zone() {
+        let mut env = env();
+        use_time_zone(&mut env, crate::timezone::parse("Europe/Paris").unwrap());
+        let out = |s: &str| env.render_str(s, context! {}).unwrap();
+        // Winter and summer time; a naive value and a plain date are shown as they are.
+        assert_eq!(
+            out(r#"{{ "2026-12-01T13:30:00Z"|date("Y-m-d H:i O") }}"#),
+            "2026-12-01 14:30 +0100"
+        );
+        assert_eq!(
+            out(r#"{{ "2026-07-01T23:30:00+00:00"|date("Y-m-d H:i") }}"#),
+            "2026-07-02 01:30"
+        );
+        assert_eq!(out(r#"{{ "2026-12-01 13:30:00"|date("H:i") }}"#), "13:30");
+        assert_eq!(out(r#"{{ "2026-12-01"|date("Y-m-d") }}"#), "2026-12-01");
+        assert_eq!(r(r#"{{ "2026-12-01T13:30:00Z"|date("H:i") }}"#), "13:30");
     }
 
     const D: &str = "2024-03-09 14:05:07";

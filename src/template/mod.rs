@@ -226,6 +226,9 @@ impl Templates {
         env.set_auto_reload(settings.debug);
         env.set_debug(settings.debug);
         filters::register(&mut env);
+        if let Some(tz) = settings.current_time_zone() {
+            filters::use_time_zone(&mut env, tz);
+        }
         env.set_formatter(django_escape);
         let static_url = settings.static_url.clone();
         env.add_function("static", move |path: &str| -> Value {
