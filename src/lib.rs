@@ -83,8 +83,8 @@ pub use apps::{App, Project};
 pub use clap;
 #[cfg(feature = "runtime")]
 pub use http::{
-    Db, Error, HttpRequest, JsonResponse, Path, Result, get_object_or_404, get_object_or_404_in,
-    redirect, redirect_to, render,
+    Db, Error, Form, HttpRequest, JsonResponse, Path, Query, Result, get_object_or_404,
+    get_object_or_404_in, redirect, redirect_to, render,
 };
 #[cfg(feature = "runtime")]
 pub use management::manage;

@@ -1,13 +1,12 @@
 //! The test client and the request pipeline, in-process: routing, converters, forms, redirects,
 //! cookies and error pages.
 
-use axum::Form;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use roan::test::Client;
 use roan::urls::{Pattern, Urls, include, path};
-use roan::{HttpRequest, Path};
+use roan::{Form, HttpRequest, Path, Query};
 use std::path::PathBuf;
 
 fn project_dir(debug: bool) -> PathBuf {
@@ -38,6 +37,9 @@ fn project_dir(debug: bool) -> PathBuf {
 #[derive(serde::Deserialize)]
 struct Note {
     title: String,
+    /// Every value of a repeated key.
+    #[serde(default)]
+    tag: Vec<String>,
 }
 
 async fn hello(request: HttpRequest) -> roan::Result<Response> {
@@ -69,11 +71,26 @@ async fn create(Form(note): Form<Note>) -> Response {
     (
         [(
             header::SET_COOKIE,
-            format!("last={}; Path=/; HttpOnly", note.title),
+            format!(
+                "last={}{}; Path=/; HttpOnly",
+                note.title,
+                note.tag.join("+")
+            ),
         )],
         roan::redirect_to("/notes/done/"),
     )
         .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Page {
+    page: u32,
+    #[serde(default)]
+    sort: Vec<String>,
+}
+
+async fn page(Query(p): Query<Page>) -> String {
+    format!("page {} by {}", p.page, p.sort.join(","))
 }
 
 async fn done(request: HttpRequest) -> String {
@@ -166,6 +183,7 @@ fn urls() -> Vec<Pattern> {
         path("archive/<int:year>/<slug:slug>/", by_slug).name("archive"),
         path("json/", get(json)),
         path("db/", db_ping),
+        path("page/", page),
         path(
             "notes/",
             include(Urls::app(
@@ -245,6 +263,30 @@ async fn forms_redirects_and_cookies() {
     assert_eq!(r.text(), "done with cookie [last=first]");
     assert_eq!(r.redirect_chain().len(), 1);
     assert_eq!(r.redirect_chain()[0].0, "/notes/done/");
+    // roan::Form keeps every value of a repeated key; a body that does not fit the type, or is
+    // not a form, is a 400 through the error pages (axum's Form answers 422 and 415 in plain
+    // text).
+    let r = client
+        .post(
+            "/notes/",
+            &[("title", "tagged"), ("tag", "a"), ("tag", "b")],
+        )
+        .await;
+    assert_eq!(r.text(), "done with cookie [last=taggeda+b]");
+    let r = client.post("/notes/", &[("tag", "a")]).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    r.assert_contains_with_status("Bad Request (400)", 400);
+    let r = client
+        .post_with_headers("/notes/", &[], &[("Content-Type", "application/json")])
+        .await;
+    r.assert_contains_with_status("Bad Request (400)", 400);
+    assert_eq!(
+        client.get("/page/?page=2&sort=a&sort=b").await.text(),
+        "page 2 by a,b"
+    );
+    let r = client.get("/page/?page=two").await;
+    r.assert_contains_with_status("Bad Request (400)", 400);
 
     let client = Client::new(project(true)).await;
     let r = client.get("/notes/go/").await;

@@ -439,7 +439,16 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         {
             let bytes = axum::body::Bytes::from_request(req, state)
                 .await
-                .map_err(|e| bad_request(format!("the request body cannot be read: {e}")))?;
+                .map_err(|e| {
+                    // A body cut off at DATA_UPLOAD_MAX_MEMORY_SIZE (no Content-Length) is 413.
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        crate::Error::PayloadTooLarge(format!(
+                            "the request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE: {e}"
+                        ))
+                    } else {
+                        bad_request(format!("the request body cannot be read: {e}"))
+                    }
+                })?;
             FormData::from_urlencoded(&bytes)
         } else {
             return Err(bad_request(format!(

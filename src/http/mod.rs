@@ -3,11 +3,13 @@
 
 mod cookies;
 mod error;
+mod extract;
 mod request;
 pub(crate) mod shortcuts;
 
 pub(crate) use cookies::cookie;
 pub use error::{Error, ErrorReport, Result};
+pub use extract::{Form, Query};
 pub use request::{Db, HttpRequest, Path};
 pub use shortcuts::{
     RedirectTarget, get_object_or_404, get_object_or_404_in, redirect, redirect_to, render,
