@@ -121,22 +121,19 @@ impl Middleware for Security {
             .get::<super::clickjacking::XFrameExempt>()
             .is_some();
         let headers = response.headers_mut();
+        // One lookup per header: a header the view set is kept.
         for (name, value) in &config.always {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
-            }
+            headers.entry(name).or_insert_with(|| value.clone());
         }
-        if !exempt
-            && !headers.contains_key(header::X_FRAME_OPTIONS)
-            && let Some(v) = &config.x_frame_options
-        {
-            headers.insert(header::X_FRAME_OPTIONS, v.clone());
+        if !exempt && let Some(v) = &config.x_frame_options {
+            headers
+                .entry(header::X_FRAME_OPTIONS)
+                .or_insert_with(|| v.clone());
         }
-        if secure
-            && let Some(hsts) = &config.hsts
-            && !headers.contains_key(header::STRICT_TRANSPORT_SECURITY)
-        {
-            headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        if secure && let Some(hsts) = &config.hsts {
+            headers
+                .entry(header::STRICT_TRANSPORT_SECURITY)
+                .or_insert_with(|| hsts.clone());
         }
         response
     }

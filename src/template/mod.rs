@@ -19,7 +19,6 @@ pub use minijinja::value::Serde;
 
 use crate::conf::Settings;
 use crate::urls::Resolver;
-use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -115,6 +114,17 @@ fn csrf_token(state: &minijinja::State) -> Result<String, Error> {
         })
 }
 
+/// A URL argument as text: a string as it is, an integer without the formatter's detour.
+fn arg_text(value: &Value) -> String {
+    match value.as_str() {
+        Some(s) => s.to_string(),
+        None => match value.as_i64() {
+            Some(n) => n.to_string(),
+            None => value.to_string(),
+        },
+    }
+}
+
 /// `url(name, *args, **kwargs)`: a route name reversed, Django's `{% url %}`.
 ///
 /// An object rather than a plain function so the common call, a name with no arguments, is a
@@ -147,7 +157,7 @@ impl minijinja::value::Object for UrlFunction {
         args: &[Value],
     ) -> Result<Value, Error> {
         let (args, kwargs) = match args.split_last() {
-            Some((last, rest)) if last.is_kwargs() => (rest, Some(Kwargs::try_from(last.clone())?)),
+            Some((last, rest)) if last.is_kwargs() => (rest, Some(last)),
             _ => (args, None),
         };
         let Some((name, args)) = args.split_first() else {
@@ -168,14 +178,18 @@ impl minijinja::value::Object for UrlFunction {
         {
             return Ok(path.clone());
         }
-        let args: Vec<String> = args.iter().map(|v| v.to_string()).collect();
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if let Some(kwargs) = &kwargs {
-            for key in kwargs.args() {
-                let v: Value = kwargs.get(key)?;
-                pairs.push((key, v.to_string()));
+        let args: Vec<String> = args.iter().map(arg_text).collect();
+        // Every keyword argument goes to the route, so none is left unused.
+        let keys: Vec<Value> = match kwargs {
+            Some(kwargs) => kwargs.try_iter()?.collect(),
+            None => Vec::new(),
+        };
+        let mut pairs: Vec<(&str, String)> = Vec::with_capacity(keys.len());
+        if let Some(kwargs) = kwargs {
+            for key in &keys {
+                let value = kwargs.get_item(key)?;
+                pairs.push((key.as_str().unwrap_or_default(), arg_text(&value)));
             }
-            kwargs.assert_all_used()?;
         }
         self.resolver
             .reverse(name, &args, &pairs)
@@ -244,10 +258,18 @@ impl Templates {
             "csrf_input",
             |state: &minijinja::State| -> Result<Value, Error> {
                 csrf_token(state).map(|t| {
-                    Value::from_safe_string(format!(
-                        "<input type=\"hidden\" name=\"{}\" value=\"{t}\">",
-                        crate::middleware::csrf::FORM_FIELD
-                    ))
+                    let field = crate::middleware::csrf::FORM_FIELD;
+                    let mut html = String::with_capacity(40 + field.len() + t.len());
+                    for piece in [
+                        "<input type=\"hidden\" name=\"",
+                        field,
+                        "\" value=\"",
+                        &t,
+                        "\">",
+                    ] {
+                        html.push_str(piece);
+                    }
+                    Value::from_safe_string(html)
                 })
             },
         );

@@ -67,6 +67,12 @@ impl Converter {
     }
 
     /// Converts a matched text to its value; `None` means the pattern does not match (a 404).
+    /// Whether `text` is a value of the converter (as [`accepts`](Converter::accepts), with an
+    /// int that fits an i64), without converting it.
+    fn fits(self, text: &str) -> bool {
+        self.accepts(text) && (self != Converter::Int || text.parse::<i64>().is_ok())
+    }
+
     fn to_value(self, text: &str) -> Option<serde_json::Value> {
         match self {
             Converter::Int => text.parse::<i64>().ok().map(serde_json::Value::from),
@@ -235,16 +241,34 @@ impl RoutePattern {
     /// Builds the path (with a leading `/`) from parameter values; `None` if a value is missing
     /// or its converter rejects it.
     pub fn reverse(&self, value_of: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-        let mut out = String::from("/");
+        let mut values = Vec::new();
+        for name in self.param_names() {
+            values.push((name, value_of(name)?));
+        }
+        self.reverse_with(&|name| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        })
+    }
+
+    /// [`reverse`](RoutePattern::reverse) with borrowed values: no copy of each argument.
+    pub(crate) fn reverse_with<'a>(
+        &self,
+        value_of: &dyn Fn(&str) -> Option<&'a str>,
+    ) -> Option<String> {
+        let mut out = String::with_capacity(self.route.len() + 8);
+        out.push('/');
         for part in &self.parts {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Param { name, converter } => {
                     let value = value_of(name)?;
-                    if !converter.accepts(&value) || converter.to_value(&value).is_none() {
+                    if !converter.fits(value) {
                         return None;
                     }
-                    out.push_str(&quote(&value));
+                    quote_into(&mut out, value);
                 }
             }
         }
@@ -258,8 +282,8 @@ impl fmt::Display for RoutePattern {
     }
 }
 
-/// Percent-encodes a path value, keeping what Django's `reverse` keeps.
-fn quote(value: &str) -> String {
+/// Percent-encodes a path value onto `out`, keeping what Django's `reverse` keeps.
+fn quote_into(out: &mut String, value: &str) {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
         .remove(b'-')
@@ -279,7 +303,7 @@ fn quote(value: &str) -> String {
         .remove(b'(')
         .remove(b')')
         .remove(b';');
-    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
+    out.extend(percent_encoding::utf8_percent_encode(value, KEEP));
 }
 
 #[cfg(test)]

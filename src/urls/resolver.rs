@@ -131,29 +131,34 @@ impl Resolver {
             )));
         }
         for route in &candidates {
-            let names: Vec<&str> = route.pattern.param_names().collect();
+            let pattern = &route.pattern;
+            let count = pattern.param_names().count();
             let fits = if args.is_empty() {
-                kwargs.len() == names.len() && kwargs.iter().all(|(k, _)| names.contains(k))
+                kwargs.len() == count
+                    && kwargs
+                        .iter()
+                        .all(|(k, _)| pattern.param_names().any(|n| n == *k))
             } else {
-                kwargs.is_empty() && args.len() == names.len()
+                kwargs.is_empty() && args.len() == count
             };
             if !fits {
                 continue;
             }
-            let lookup = |param: &str| -> Option<String> {
+            let lookup = |param: &str| -> Option<&str> {
                 if args.is_empty() {
                     kwargs
                         .iter()
                         .find(|(k, _)| *k == param)
-                        .map(|(_, v)| v.clone())
+                        .map(|(_, v)| v.as_str())
                 } else {
-                    names
-                        .iter()
-                        .position(|n| *n == param)
-                        .and_then(|i| args.get(i).cloned())
+                    pattern
+                        .param_names()
+                        .position(|n| n == param)
+                        .and_then(|i| args.get(i))
+                        .map(String::as_str)
                 }
             };
-            if let Some(path) = route.pattern.reverse(&lookup) {
+            if let Some(path) = pattern.reverse_with(&lookup) {
                 return Ok(path);
             }
         }

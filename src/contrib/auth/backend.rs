@@ -69,11 +69,11 @@ fn user_of(row: &QueryResult) -> Result<User, DbErr> {
 }
 
 async fn one(db: &impl ConnectionTrait, filter: Expr) -> Result<Option<User>, DbErr> {
-    let q = Query::select()
-        .columns(COLUMNS.iter().map(|c| Alias::new(*c)))
+    // Built in place: `.to_owned()` at the end of the chain would copy the whole statement.
+    let mut q = Query::select();
+    q.columns(COLUMNS.iter().map(|c| Alias::new(*c)))
         .from(Alias::new(USER))
-        .and_where(filter)
-        .to_owned();
+        .and_where(filter);
     db.query_one(&q).await?.map(|r| user_of(&r)).transpose()
 }
 
@@ -170,9 +170,22 @@ pub async fn authenticate(
 
 /// A digest of the password hash, kept in the session: changing the password ends other sessions.
 pub(crate) fn session_hash(user: &User, secret_key: &str) -> String {
-    let mut h = sha2::Sha256::new();
-    h.update(secret_key.as_bytes());
-    h.update(b"roan.auth.session");
+    // Every request of a logged-in user checks this. The digest's state after the key and the
+    // salt is the same each time, so each thread keeps it for the last key it saw.
+    thread_local! {
+        static PREFIX: std::cell::RefCell<Option<(String, sha2::Sha256)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut h = PREFIX.with_borrow_mut(|prefix| match prefix {
+        Some((key, state)) if key == secret_key => state.clone(),
+        _ => {
+            let mut state = sha2::Sha256::new();
+            state.update(secret_key.as_bytes());
+            state.update(b"roan.auth.session");
+            *prefix = Some((secret_key.to_string(), state.clone()));
+            state
+        }
+    });
     h.update(user.password.as_bytes());
     crate::crypto::hex(&h.finalize())
 }
@@ -313,4 +326,49 @@ pub async fn all_permissions(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(password: &str) -> User {
+        User {
+            id: 1,
+            username: "ann".into(),
+            email: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            is_active: true,
+            is_staff: false,
+            is_superuser: false,
+            password: password.into(),
+            last_login: None,
+            date_joined: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_session_hash_is_the_digest_of_key_salt_and_password_whatever_was_hashed_before() {
+        let plain = |key: &str, password: &str| {
+            let mut h = sha2::Sha256::new();
+            h.update(key.as_bytes());
+            h.update(b"roan.auth.session");
+            h.update(password.as_bytes());
+            crate::crypto::hex(&h.finalize())
+        };
+        let key = "k".repeat(50);
+        for (k, p) in [
+            (&*key, "one"),
+            (&*key, "two"),
+            ("other", "one"),
+            (&*key, "one"),
+        ] {
+            assert_eq!(session_hash(&user(p), k), plain(k, p), "{k} {p}");
+        }
+        assert_ne!(
+            session_hash(&user("one"), &key),
+            session_hash(&user("two"), &key)
+        );
+    }
 }

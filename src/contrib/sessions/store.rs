@@ -26,12 +26,12 @@ pub(crate) async fn load(
     db: &impl ConnectionTrait,
     key: &str,
 ) -> Result<Option<Map<String, Value>>, DbErr> {
-    let q = Query::select()
-        .column(Alias::new("session_data"))
+    // Built in place: `.to_owned()` at the end of the chain would copy the whole statement.
+    let mut q = Query::select();
+    q.column(Alias::new("session_data"))
         .from(Alias::new(TABLE))
         .and_where(col("session_key").eq(key))
-        .and_where(col("expire_date").gt(now()))
-        .to_owned();
+        .and_where(col("expire_date").gt(now()));
     let Some(row) = db.query_one(&q).await? else {
         return Ok(None);
     };
