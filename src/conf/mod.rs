@@ -400,8 +400,10 @@ impl Settings {
     /// The time zone forms and templates use: `TIME_ZONE` under `USE_TZ`, else `None` (naive
     /// dates and times, taken as typed).
     pub fn current_time_zone(&self) -> Option<crate::timezone::Tz> {
-        self.use_tz
-            .then(|| crate::timezone::parse(&self.time_zone).unwrap_or(crate::timezone::Tz::UTC))
+        self.use_tz.then(|| match self.time_zone.as_str() {
+            "UTC" => crate::timezone::Tz::UTC,
+            name => crate::timezone::parse(name).unwrap_or(crate::timezone::Tz::UTC),
+        })
     }
 
     fn validate(&self) -> Result<(), SettingsError> {

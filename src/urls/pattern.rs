@@ -96,6 +96,9 @@ pub struct RoutePattern {
     /// The literal text before the first parameter (the whole route when it has none): a
     /// path that does not start with it cannot match, and the regex is not run.
     prefix: String,
+    /// How many `/` a matching path has, when no parameter is a `path` (the others never
+    /// hold a `/`): a path with another count is refused without running the regex.
+    slashes: Option<usize>,
 }
 
 /// A route that cannot be parsed.
@@ -190,11 +193,20 @@ impl RoutePattern {
             Some(Part::Literal(text)) => text.clone(),
             _ => String::new(),
         };
+        let slashes = parts.iter().try_fold(0, |n, part| match part {
+            Part::Literal(text) => Some(n + text.bytes().filter(|b| *b == b'/').count()),
+            Part::Param {
+                converter: Converter::Path,
+                ..
+            } => None,
+            Part::Param { .. } => Some(n),
+        });
         Ok(RoutePattern {
             route: route.to_string(),
             parts,
             regex,
             prefix,
+            slashes,
         })
     }
 
@@ -224,6 +236,11 @@ impl RoutePattern {
         if self.prefix.len() == self.route.len() {
             // No parameters: the route is all literal.
             return (path.len() == self.route.len()).then(Vec::new);
+        }
+        if let Some(n) = self.slashes
+            && path.bytes().filter(|b| *b == b'/').count() != n
+        {
+            return None;
         }
         let caps = self.regex.captures(path)?;
         let mut out = Vec::new();
