@@ -8,7 +8,6 @@ mod common;
 
 use common::*;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
-use std::io::Write;
 use std::path::Path;
 
 /// One version of the blog app's models.
@@ -895,21 +894,9 @@ async fn the_tutorials_shell_session_in_a_terminal_on_sqlite_and_postgresql() {
             .output()
             .unwrap();
         let url = fresh("pipe").await;
-        let mut child = roan(&p)
-            .arg("shell")
-            .env("DATABASE_URL", &url)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.as_bytes())
-            .unwrap();
-        let piped = child.wait_with_output().unwrap();
+        let mut shell = roan(&p);
+        shell.arg("shell").env("DATABASE_URL", &url);
+        let piped = with_stdin(shell, script.as_bytes());
         let expected: Vec<&str> = lines.iter().filter_map(|(_, o)| o.as_deref()).collect();
         let errors = |o: &&str| o.contains("Error: ") || o.contains("DoesNotExist: ");
         let stdout: Vec<String> = expected

@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::io::Write;
-
 use common::*;
 
 const VIEWS_EXTRA: &str = r#"
@@ -852,20 +850,12 @@ fn a_generated_project_with_a_declared_form_generic_views_and_uploads() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
-    let mut child = roan(&p)
-        .arg("shell")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"from polls.models import Category\nc = Category.objects.get(\n    pk=1)\nprint(c.name)\nCategory.objects.all()\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut shell = roan(&p);
+    shell.arg("shell");
+    let out = with_stdin(
+        shell,
+        b"from polls.models import Category\nc = Category.objects.get(\n    pk=1)\nprint(c.name)\nCategory.objects.all()\n",
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

@@ -180,9 +180,8 @@ pub fn check(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let scheme = if secure { "https" } else { "http" };
-    let good_origin = format!("{scheme}://{host}");
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let ok = origin.eq_ignore_ascii_case(&good_origin)
+        let ok = is_origin_of(origin, scheme, host)
             || settings
                 .csrf_trusted_origins
                 .iter()
@@ -202,7 +201,7 @@ pub fn check(
             );
         };
         let referer_origin = format!("https://{}", rest.split('/').next().unwrap_or(""));
-        let ok = referer_origin.eq_ignore_ascii_case(&good_origin)
+        let ok = is_origin_of(&referer_origin, scheme, host)
             || settings
                 .csrf_trusted_origins
                 .iter()
@@ -237,6 +236,15 @@ pub fn check(
     }
 }
 
+/// Whether `origin` is `scheme://host` (ASCII case aside), compared in place.
+fn is_origin_of(origin: &str, scheme: &str, host: &str) -> bool {
+    let (o, s) = (origin.as_bytes(), scheme.len());
+    o.len() == s + 3 + host.len()
+        && o[..s].eq_ignore_ascii_case(scheme.as_bytes())
+        && &o[s..s + 3] == b"://"
+        && o[s + 3..].eq_ignore_ascii_case(host.as_bytes())
+}
+
 /// Marks a request the test client sends without enforcing the check.
 #[derive(Clone, Copy, Debug)]
 pub struct SkipCsrfCheck;
@@ -254,10 +262,12 @@ pub(crate) async fn protect(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+        .unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-    let is_multipart = content_type.starts_with("multipart/form-data");
+    // Only a multipart body needs the type (its boundary) once the request is taken apart.
+    let multipart_type = content_type
+        .starts_with("multipart/form-data")
+        .then(|| content_type.to_string());
     let (mut parts, body) = req.into_parts();
     let limit = settings.data_upload_limit();
     let (body, form_token) = if is_form {
@@ -274,7 +284,7 @@ pub(crate) async fn protect(
             }
             Err(_) => return Err(crate::middleware::body_limit::too_large(settings)),
         }
-    } else if is_multipart {
+    } else if let Some(content_type) = multipart_type {
         // As Django reads `request.POST` here: the whole body, files streamed to disk past
         // FILE_UPLOAD_MAX_MEMORY_SIZE; the view's `FormData` is this one.
         let limits = crate::forms::data::UploadLimits::of(settings);
@@ -320,6 +330,20 @@ pub(crate) async fn protect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_origin_is_compared_with_scheme_and_host() {
+        assert!(is_origin_of("http://example.com", "http", "example.com"));
+        assert!(is_origin_of("HTTP://Example.COM", "http", "example.com"));
+        assert!(!is_origin_of("https://example.com", "http", "example.com"));
+        assert!(!is_origin_of(
+            "http://example.com.evil",
+            "http",
+            "example.com"
+        ));
+        assert!(!is_origin_of("http:/xexample.com", "http", "example.com"));
+        assert!(!is_origin_of("http://é", "http", "e"));
+    }
 
     #[test]
     fn masking_round_trips_and_differs() {

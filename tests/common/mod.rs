@@ -37,6 +37,23 @@ pub fn roan(cwd: &Path) -> Command {
     cmd
 }
 
+/// Runs `cmd` with `input` on its stdin and returns its output.
+pub fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    child
+        .stdin
+        .take()
+        .expect("a piped stdin")
+        .write_all(input)
+        .expect("write the input");
+    child.wait_with_output().expect("wait for the command")
+}
+
 /// Runs `roan ARGS` in `cwd` and returns its output.
 pub fn run(cwd: &Path, args: &[&str]) -> Output {
     roan(cwd).args(args).output().expect("run roan")
