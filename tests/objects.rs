@@ -280,30 +280,38 @@ async fn scenario(db: DatabaseConnection) {
     assert_eq!(objects::delete(&db, &comment, "1").await.unwrap(), 0);
 }
 
+/// Three tests of one scenario: on SQLite in memory, and on a fresh PostgreSQL and MariaDB
+/// database `roan_<db>_<pid>` (skipped with the reason outside CI when a server is down).
+macro_rules! on_every_backend {
+    ($scenario:ident, $db:literal, $sqlite:ident, $postgresql:ident, $mariadb:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $scenario(Database::connect("sqlite::memory:").await.unwrap()).await;
+        }
+
+        #[tokio::test]
+        async fn $postgresql() {
+            if let Some(db) = server("PostgreSQL", &postgres_url(), $db).await {
+                $scenario(db).await;
+            }
+        }
+
+        #[tokio::test]
+        async fn $mariadb() {
+            if let Some(db) = server("MariaDB", &mysql_url(), $db).await {
+                $scenario(db).await;
+            }
+        }
+    };
+}
+
 /// A fresh database `roan_<what>_<pid>` on a server: each test its own, as they run at once.
 async fn server(kind: &str, admin: &str, what: &str) -> Option<DatabaseConnection> {
     let url = fresh_database(kind, admin, &format!("roan_{what}_{}", std::process::id())).await?;
     Some(Database::connect(url).await.unwrap())
 }
 
-#[tokio::test]
-async fn on_sqlite() {
-    scenario(Database::connect("sqlite::memory:").await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn on_postgresql() {
-    if let Some(db) = server("PostgreSQL", &postgres_url(), "objects").await {
-        scenario(db).await;
-    }
-}
-
-#[tokio::test]
-async fn on_mariadb() {
-    if let Some(db) = server("MariaDB", &mysql_url(), "objects").await {
-        scenario(db).await;
-    }
-}
+on_every_backend!(scenario, "objects", on_sqlite, on_postgresql, on_mariadb);
 
 // Django's lookups through roan::db::query, on each backend.
 
@@ -599,24 +607,13 @@ async fn lookups(db: DatabaseConnection) {
     );
 }
 
-#[tokio::test]
-async fn lookups_on_sqlite() {
-    lookups(Database::connect("sqlite::memory:").await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn lookups_on_postgresql() {
-    if let Some(db) = server("PostgreSQL", &postgres_url(), "lookups").await {
-        lookups(db).await;
-    }
-}
-
-#[tokio::test]
-async fn lookups_on_mariadb() {
-    if let Some(db) = server("MariaDB", &mysql_url(), "lookups").await {
-        lookups(db).await;
-    }
-}
+on_every_backend!(
+    lookups,
+    "lookups",
+    lookups_on_sqlite,
+    lookups_on_postgresql,
+    lookups_on_mariadb
+);
 
 // Fixtures in Django's format, on each backend.
 
@@ -747,24 +744,13 @@ async fn fixtures_round_trip(db: DatabaseConnection) {
     assert_eq!(count("polls_question").await, 0);
 }
 
-#[tokio::test]
-async fn fixtures_on_sqlite() {
-    fixtures_round_trip(Database::connect("sqlite::memory:").await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn fixtures_on_postgresql() {
-    if let Some(db) = server("PostgreSQL", &postgres_url(), "fixtures").await {
-        fixtures_round_trip(db).await;
-    }
-}
-
-#[tokio::test]
-async fn fixtures_on_mariadb() {
-    if let Some(db) = server("MariaDB", &mysql_url(), "fixtures").await {
-        fixtures_round_trip(db).await;
-    }
-}
+on_every_backend!(
+    fixtures_round_trip,
+    "fixtures",
+    fixtures_on_sqlite,
+    fixtures_on_postgresql,
+    fixtures_on_mariadb
+);
 
 // Many-to-many fields in fixtures: lists of primary keys, as Django writes them.
 
@@ -912,24 +898,13 @@ async fn fixtures_many_to_many(db: DatabaseConnection) {
     }
 }
 
-#[tokio::test]
-async fn many_to_many_fixtures_on_sqlite() {
-    fixtures_many_to_many(Database::connect("sqlite::memory:").await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn many_to_many_fixtures_on_postgresql() {
-    if let Some(db) = server("PostgreSQL", &postgres_url(), "fixtures_m2m").await {
-        fixtures_many_to_many(db).await;
-    }
-}
-
-#[tokio::test]
-async fn many_to_many_fixtures_on_mariadb() {
-    if let Some(db) = server("MariaDB", &mysql_url(), "fixtures_m2m").await {
-        fixtures_many_to_many(db).await;
-    }
-}
+on_every_backend!(
+    fixtures_many_to_many,
+    "fixtures_m2m",
+    many_to_many_fixtures_on_sqlite,
+    many_to_many_fixtures_on_postgresql,
+    many_to_many_fixtures_on_mariadb
+);
 
 /// A declared many-to-many field whose models or foreign keys do not match is reported by
 /// `roan check` with Django's ids, and left out of the site.
@@ -1198,24 +1173,13 @@ async fn introspection(db: DatabaseConnection) {
     assert!(introspect::inspect(&db, "nothing_here").await.is_err());
 }
 
-#[tokio::test]
-async fn introspection_on_sqlite() {
-    introspection(Database::connect("sqlite::memory:").await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn introspection_on_postgresql() {
-    if let Some(db) = server("PostgreSQL", &postgres_url(), "inspect").await {
-        introspection(db).await;
-    }
-}
-
-#[tokio::test]
-async fn introspection_on_mariadb() {
-    if let Some(db) = server("MariaDB", &mysql_url(), "inspect").await {
-        introspection(db).await;
-    }
-}
+on_every_backend!(
+    introspection,
+    "inspect",
+    introspection_on_sqlite,
+    introspection_on_postgresql,
+    introspection_on_mariadb
+);
 
 /// A fixture Django 5.2's `dumpdata` wrote (tests/support/django_polls.py made it) loads into
 /// roan; roan's dump of it is Django's text (datetimes without Django's `Z`: roan's columns are
