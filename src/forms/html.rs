@@ -165,10 +165,10 @@ pub(crate) fn widget(out: &mut String, field: &BoundField) {
             out.push_str("\n</select>");
         }
         kind @ (Widget::RadioSelect | Widget::CheckboxSelectMultiple) => {
-            let (input, mark) = if kind == Widget::RadioSelect {
-                ("radio", " checked")
+            let input = if kind == Widget::RadioSelect {
+                "radio"
             } else {
-                ("checkbox", " checked")
+                "checkbox"
             };
             out.push_str("<div id=\"");
             escape(out, field.widget_id());
@@ -186,7 +186,7 @@ pub(crate) fn widget(out: &mut String, field: &BoundField) {
                 escape(out, &o.id);
                 out.push('"');
                 if o.selected {
-                    out.push_str(mark);
+                    out.push_str(" checked");
                 }
                 if kind == Widget::RadioSelect && field.widget_required() {
                     out.push_str(" required");
