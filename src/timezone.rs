@@ -47,27 +47,23 @@ pub fn make_aware(value: NaiveDateTime, tz: Tz) -> Option<DateTime<Tz>> {
     tz.from_local_datetime(&value).single()
 }
 
-/// Reads a date and time as the database and forms write it: RFC 3339 with an offset
+/// Reads a date and time as the database, fixtures and forms write it: RFC 3339 with an offset
 /// (`2026-12-01T13:30:00Z`, `2026-12-01 14:30:00+01:00`) is an instant; without one
-/// (`2026-12-01T13:30:00`) it is UTC, as a naive value read from the database is under
-/// `USE_TZ`.
+/// (`2026-12-01T13:30:00`, `2026-12-01 13:30`) it is UTC, as a naive value read from the
+/// database is under `USE_TZ`.
 pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .or_else(|| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z").ok())
-        .map(|d| d.to_utc())
-        .or_else(|| {
-            [
-                "%Y-%m-%dT%H:%M:%S%.f",
-                "%Y-%m-%d %H:%M:%S%.f",
-                "%Y-%m-%dT%H:%M",
-                "%Y-%m-%d %H:%M",
-            ]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-            .map(|n| n.and_utc())
-        })
+    if let Ok(aware) = DateTime::parse_from_rfc3339(text) {
+        return Some(aware.to_utc());
+    }
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .map(|n| n.and_utc())
 }
 
 #[cfg(test)]
@@ -105,6 +101,14 @@ mod tests {
         );
         assert_eq!(
             utc("2026-12-01 13:30:00"),
+            Some("2026-12-01T13:30:00+00:00".into())
+        );
+        assert_eq!(
+            utc("2026-12-01 14:30:00+01:00"),
+            Some("2026-12-01T13:30:00+00:00".into())
+        );
+        assert_eq!(
+            utc("2026-12-01T13:30"),
             Some("2026-12-01T13:30:00+00:00".into())
         );
         assert_eq!(utc("yesterday"), None);

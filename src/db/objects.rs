@@ -191,16 +191,14 @@ pub fn convert(field: &Field, raw: &str) -> Result<Option<Value>, String> {
             Value::ChronoTime(Some(t))
         }
         FieldType::DateTime => {
-            let t =
-                parse_datetime(text).ok_or("Enter a valid date/time (YYYY-MM-DD HH:MM[:SS]).")?;
-            Value::ChronoDateTime(Some(t))
+            // An offset (DjangoJSONEncoder writes `Z` for UTC) is read as UTC, the way the
+            // naive column stores it.
+            let t = crate::timezone::parse_instant(text)
+                .ok_or("Enter a valid date/time (YYYY-MM-DD HH:MM[:SS]).")?;
+            Value::ChronoDateTime(Some(t.naive_utc()))
         }
         FieldType::DateTimeTz => {
-            let t = chrono::DateTime::parse_from_rfc3339(text)
-                .map(|d| d.with_timezone(&chrono::Utc))
-                .ok()
-                .or_else(|| parse_datetime(text).map(|n| n.and_utc()))
-                .ok_or("Enter a valid date/time.")?;
+            let t = crate::timezone::parse_instant(text).ok_or("Enter a valid date/time.")?;
             Value::ChronoDateTimeUtc(Some(t))
         }
         FieldType::Uuid => {
@@ -266,22 +264,6 @@ pub async fn exists(
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
     Ok(n > 0)
-}
-
-fn parse_datetime(text: &str) -> Option<chrono::NaiveDateTime> {
-    // An offset (DjangoJSONEncoder writes `Z` for UTC) is read as UTC, the way the naive
-    // column stores it.
-    if let Ok(aware) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(aware.naive_utc());
-    }
-    [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ]
-    .iter()
-    .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
 }
 
 pub(crate) fn read(row: &QueryResult, f: &Field) -> Json {

@@ -1119,7 +1119,7 @@ impl FormField for TemporalField {
         if self.kind != Temporal::DateTime || self.naive {
             return None;
         }
-        let instant = crate::timezone::parse_instant(value.as_str()?)?;
+        let instant = crate::timezone::parse_instant(value.as_str()?.trim())?;
         Some(Json::String(
             crate::timezone::localtime(instant, tz)
                 .format("%Y-%m-%d %H:%M:%S")
