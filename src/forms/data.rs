@@ -421,7 +421,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .as_ref()
             .map(|s| s.data_upload_max_number_fields)
             .unwrap_or(MAX_NUMBER_FIELDS);
-        let data = if matches!(
+        let mut data = if matches!(
             *req.method(),
             axum::http::Method::GET | axum::http::Method::HEAD
         ) {
@@ -457,7 +457,6 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             )));
         };
         check_count(&data, max_fields)?;
-        let mut data = data;
         data.time_zone = settings.as_ref().and_then(|s| s.current_time_zone());
         Ok(data)
     }

@@ -66,13 +66,13 @@ impl Converter {
         }
     }
 
-    /// Converts a matched text to its value; `None` means the pattern does not match (a 404).
     /// Whether `text` is a value of the converter (as [`accepts`](Converter::accepts), with an
     /// int that fits an i64), without converting it.
     fn fits(self, text: &str) -> bool {
         self.accepts(text) && (self != Converter::Int || text.parse::<i64>().is_ok())
     }
 
+    /// Converts a matched text to its value; `None` means the pattern does not match (a 404).
     fn to_value(self, text: &str) -> Option<serde_json::Value> {
         match self {
             Converter::Int => text.parse::<i64>().ok().map(serde_json::Value::from),
