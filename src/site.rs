@@ -218,12 +218,69 @@ impl Site {
     /// The axum router that serves the site: every request goes through roan's dispatcher
     /// (URL resolution, CSRF, the view, error pages) inside the middleware stack.
     pub fn router(&self) -> axum::Router {
-        match &self.0.middleware {
-            Some(f) => f(dispatch::router(self.clone()), self),
-            None if crate::files::serves_media(self.settings()) => {
-                crate::middleware::default_stack(dispatch::router(self.clone()), self)
+        match self.service().0 {
+            Served::Stack(stack) => axum::Router::new().fallback_service(stack),
+            Served::Router(router) => router,
+        }
+    }
+
+    /// The site as a tower service: what [`Site::router`] serves, without the router in front
+    /// when the project has no middleware of its own. `runserver` serves this.
+    ///
+    /// ```no_run
+    /// # async fn serve(site: roan::Site) -> std::io::Result<()> {
+    /// use axum::ServiceExt;
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    /// axum::serve(listener, site.service().into_make_service()).await
+    /// # }
+    /// ```
+    pub fn service(&self) -> SiteService {
+        SiteService(match &self.0.middleware {
+            Some(f) => Served::Router(f(dispatch::router(self.clone()), self)),
+            None if crate::files::serves_media(self.settings()) => Served::Router(
+                crate::middleware::default_stack(dispatch::router(self.clone()), self),
+            ),
+            None => Served::Stack(crate::middleware::stack(
+                dispatch::service(self.clone()),
+                self,
+            )),
+        })
+    }
+}
+
+/// A site as a tower service ([`Site::service`]): roan's default middleware stack around the
+/// dispatcher, or the router a project's own [`crate::Project::middleware`] made.
+#[derive(Clone)]
+pub struct SiteService(Served);
+
+#[derive(Clone)]
+enum Served {
+    Stack(crate::middleware::Stack),
+    Router(axum::Router),
+}
+
+impl tower::Service<axum::extract::Request> for SiteService {
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = crate::apps::BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        match &mut self.0 {
+            Served::Stack(stack) => tower::Service::poll_ready(stack, cx),
+            Served::Router(router) => {
+                tower::Service::<axum::extract::Request>::poll_ready(router, cx)
             }
-            None => crate::middleware::stack(dispatch::service(self.clone()), self),
+        }
+    }
+
+    fn call(&mut self, request: axum::extract::Request) -> Self::Future {
+        match &mut self.0 {
+            // The stack's future is boxed already.
+            Served::Stack(stack) => tower::Service::call(stack, request),
+            Served::Router(router) => Box::pin(tower::Service::call(router, request)),
         }
     }
 }

@@ -26,7 +26,7 @@ use tower::ServiceExt;
 /// An in-process HTTP client for a project, with a cookie jar.
 pub struct Client {
     site: Site,
-    router: axum::Router,
+    service: crate::site::SiteService,
     cookies: Mutex<BTreeMap<String, String>>,
     follow: bool,
     enforce_csrf: bool,
@@ -196,10 +196,10 @@ impl Client {
             .map_err(crate::Error::other)?;
         }
         crate::http::shortcuts::RECORD_CONTEXT.store(true, std::sync::atomic::Ordering::Relaxed);
-        let router = site.router();
+        let service = site.service();
         Ok(Client {
             site,
-            router,
+            service,
             cookies: Mutex::new(BTreeMap::new()),
             follow: false,
             enforce_csrf: false,
@@ -384,7 +384,7 @@ impl Client {
             Ok(r) => r,
             Err(e) => panic!("roan test client: invalid request for {path:?}: {e}"),
         };
-        let response = match self.router.clone().oneshot(request).await {
+        let response = match self.service.clone().oneshot(request).await {
             Ok(r) => r,
             Err(never) => match never {},
         };

@@ -250,9 +250,10 @@ async fn routes_converters_and_templates() {
 
     let r = client.get("/json/").await;
     assert_eq!(r.json::<serde_json::Value>().unwrap()["ok"], true);
-    // A method the view does not accept.
+    // A method the view does not accept: the method router answers itself, with what it allows.
     let r = client.post("/json/", &[]).await;
     assert_eq!(r.status(), 405);
+    assert_eq!(r.header("allow"), Some("GET,HEAD"));
 }
 
 #[tokio::test]

@@ -31,36 +31,61 @@ impl Middleware for BodyLimit {
 
     /// Not for a request known to have no body (a GET without `Content-Length`).
     fn applies(&self, request: &Request) -> bool {
-        axum::body::HttpBody::size_hint(request.body()).exact() != Some(0)
+        may_have_body(request)
     }
 
     async fn before(&self, request: &mut Request) -> Result<(), Response> {
-        // Files do not count against the limit, as in Django: a multipart body is read as a
-        // stream, its fields other than files limited as it is read, its files spooled to disk.
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-        if multipart {
-            return Ok(());
+        match limit_body(&self.settings, self.limit, request) {
+            Some(too_large) => Err(too_large),
+            None => Ok(()),
         }
-        let declared = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > self.limit as u64) {
-            return Err(too_large(&self.settings));
-        }
-        let body = std::mem::take(request.body_mut());
-        *request.body_mut() = Body::new(http_body_util::Limited::new(body, self.limit));
-        Ok(())
     }
 
     async fn after(&self, _state: (), response: Response) -> Response {
         response
     }
+}
+
+/// Whether a request may carry a body: not a GET without `Content-Length`, say.
+fn may_have_body(request: &Request) -> bool {
+    axum::body::HttpBody::size_hint(request.body()).exact() != Some(0)
+}
+
+/// Applies `DATA_UPLOAD_MAX_MEMORY_SIZE` to a request, as [`BodyLimit`] does, and gives the 413
+/// when it refuses it: the dispatcher calls it before anything reads the body, so the default
+/// stack needs no layer (nor a boxed future) for it.
+pub(crate) fn apply(settings: &Settings, request: &mut Request) -> Option<Response> {
+    if !may_have_body(request) {
+        return None;
+    }
+    limit_body(settings, settings.data_upload_limit(), request)
+}
+
+/// A declared `Content-Length` over `limit` is refused at once (the 413 it gives); otherwise
+/// the body is cut off at `limit` as it is read.
+fn limit_body(settings: &Settings, limit: usize, request: &mut Request) -> Option<Response> {
+    // Files do not count against the limit, as in Django: a multipart body is read as a
+    // stream, its fields other than files limited as it is read, its files spooled to disk.
+    const MULTIPART: &str = "multipart/form-data";
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.as_bytes().get(..MULTIPART.len()))
+        .is_some_and(|v| v.eq_ignore_ascii_case(MULTIPART.as_bytes()));
+    if multipart {
+        return None;
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Some(too_large(settings));
+    }
+    let body = std::mem::take(request.body_mut());
+    *request.body_mut() = Body::new(http_body_util::Limited::new(body, limit));
+    None
 }
 
 /// The 413 for a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`; with `DEBUG`, it says which setting

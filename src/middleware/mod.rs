@@ -6,10 +6,10 @@
 //!    [`clickjacking`]'s `X-Frame-Options` (one layer, for speed).
 //! 2. The installed apps' layers ([`crate::App::layer`]), in `INSTALLED_APPS` order: a new
 //!    project's sessions, then messages.
-//! 3. [`body_limit`]: the request body limit, `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it).
 //!
-//! CSRF runs in the dispatcher once the route is known, then the route's own layers (auth's
-//! `login_required()`), then the view.
+//! The dispatcher then applies [`body_limit`], the request body limit,
+//! `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond it); CSRF runs once the route is known, then the
+//! route's own layers (auth's `login_required()`), then the view.
 //!
 //! A project's own middleware is any tower layer, or a [`Middleware`] (Django's request and
 //! response steps as two async functions) wrapped in a [`MiddlewareLayer`].
@@ -35,12 +35,16 @@ use tower::ServiceBuilder;
 /// The layers wrap the routes once, as concrete tower services (only each middleware's response
 /// future is boxed), and the returned router serves that stack as its fallback.
 pub fn default_stack(router: Router, site: &Site) -> Router {
-    stack(router, site)
+    Router::new().fallback_service(stack(router, site))
 }
+
+/// The default stack as the services it is made of: what a site without middleware of its own
+/// serves, with no router around it.
+pub(crate) type Stack = MiddlewareService<security::Security, crate::apps::AppService>;
 
 /// [`default_stack`] around any service: the site gives it the dispatcher itself when no
 /// router is needed in front of it, saving a router's work per request.
-pub(crate) fn stack<S>(inner: S, site: &Site) -> Router
+pub(crate) fn stack<S>(inner: S, site: &Site) -> Stack
 where
     S: tower::Service<
             axum::extract::Request,
@@ -53,24 +57,18 @@ where
     S::Future: Send + 'static,
 {
     let inner = ServiceBuilder::new()
-        .layer(MiddlewareLayer::new(body_limit::BodyLimit::new(
-            site.settings_arc(),
-        )))
         .layer(axum::extract::DefaultBodyLimit::max(
             site.settings().data_upload_limit(),
         ))
         .service(inner);
-    let layers = site.app_layers();
-    let security = MiddlewareLayer::new(security::Security::new(site.settings_arc()));
-    if layers.is_empty() {
-        return Router::new().fallback_service(tower::Layer::layer(&security, inner));
-    }
     // The first installed app's layer is the outermost of the apps'.
-    let apps = layers
+    let apps = site
+        .app_layers()
         .iter()
         .rev()
         .fold(crate::apps::AppService::new(inner), |service, layer| {
             layer(site, service.clone()).unwrap_or(service)
         });
-    Router::new().fallback_service(tower::Layer::layer(&security, apps))
+    let security = MiddlewareLayer::new(security::Security::new(site.settings_arc()));
+    tower::Layer::layer(&security, apps)
 }

@@ -35,6 +35,26 @@ pub(super) fn service(
     })
 }
 
+/// A resolved route's view as a tower service, for the panic guard around it.
+struct RouteView<'a>(&'a crate::urls::ResolvedRoute);
+
+impl tower::Service<Request> for RouteView<'_> {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = axum::routing::future::RouteFuture<std::convert::Infallible>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        self.0.call(request)
+    }
+}
+
 /// A panicking view becomes a 500 carrying the panic message for the error page.
 fn panic_response(panic: Box<dyn std::any::Any + Send>) -> Response {
     let message = panic
@@ -63,7 +83,10 @@ async fn dispatch(State(site): State<Site>, mut request: Request) -> Response {
             HeaderMap::new()
         },
     };
-    let mut response = route(&site, &mut request, &info).await;
+    let mut response = match crate::middleware::body_limit::apply(site.settings(), &mut request) {
+        Some(too_large) => too_large,
+        None => route(&site, &mut request, &info).await,
+    };
     if let Some(report) = response.extensions_mut().remove::<ErrorReport>() {
         response = error_pages::render(&site, &info, response.status(), Some(&report));
     }
@@ -72,8 +95,9 @@ async fn dispatch(State(site): State<Site>, mut request: Request) -> Response {
 }
 
 async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Response {
-    let raw = request.uri().path().to_string();
-    let Ok(path) = percent_encoding::percent_decode_str(&raw).decode_utf8() else {
+    // `info` holds a copy of the URI: the request itself goes on to the view.
+    let raw = info.uri.path();
+    let Ok(path) = percent_encoding::percent_decode_str(raw).decode_utf8() else {
         return error_pages::bad_request(site, info, "the path is not valid UTF-8");
     };
     if path.contains('\0') {
@@ -98,7 +122,7 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         req.extensions_mut().insert(token.clone());
         let guarded = tower::Layer::layer(
             &tower_http::catch_panic::CatchPanicLayer::custom(panic_response),
-            resolved.view.clone(),
+            RouteView(resolved),
         );
         let mut response = match guarded.oneshot(req).await {
             Ok(response) => response.map(Body::new),
@@ -115,7 +139,7 @@ async fn route(site: &Site, request: &mut Request, info: &RequestInfo) -> Respon
         }
         return response;
     }
-    if let Some(redirect) = crate::middleware::common::append_slash(site, info, &raw, &path) {
+    if let Some(redirect) = crate::middleware::common::append_slash(site, info, raw, &path) {
         return redirect;
     }
     if settings.debug && path == "/" && site.resolver().is_empty() {

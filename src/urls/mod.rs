@@ -179,7 +179,20 @@ where
     T: 'static,
 {
     fn into_target(self) -> RouteTarget {
-        RouteTarget::View(Box::new(axum::routing::any(self)))
+        // A method router (`get(list).post(create)`) is a handler too, but wrapped in `any` it
+        // would be cloned, the handler of each of its methods with it, for every request: it
+        // is the view as it is.
+        let mut slot = Some(self);
+        if let Some(view) = (&mut slot as &mut dyn std::any::Any)
+            .downcast_mut::<Option<View>>()
+            .and_then(Option::take)
+        {
+            return RouteTarget::View(Box::new(view));
+        }
+        // Only a method router is taken above: `slot` still holds any other handler.
+        RouteTarget::View(Box::new(
+            slot.map_or_else(MethodRouter::new, axum::routing::any),
+        ))
     }
 }
 

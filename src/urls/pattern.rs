@@ -92,7 +92,8 @@ enum Part {
 pub struct RoutePattern {
     route: String,
     parts: Vec<Part>,
-    regex: Regex,
+    /// The compiled route, for routes [`by_segments`](RoutePattern::by_segments) cannot match.
+    regex: Option<Regex>,
     /// The literal text before the first parameter (the whole route when it has none): a
     /// path that does not start with it cannot match, and the regex is not run.
     prefix: String,
@@ -176,19 +177,11 @@ impl RoutePattern {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        let mut re = String::from("^");
-        for part in &parts {
-            match part {
-                Part::Literal(text) => re.push_str(&regex::escape(text)),
-                Part::Param { converter, .. } => {
-                    re.push('(');
-                    re.push_str(converter.regex());
-                    re.push(')');
-                }
-            }
-        }
-        re.push('$');
-        let regex = Regex::new(&re).map_err(|e| err(e.to_string()))?;
+        let regex = if by_segments(&parts) {
+            None
+        } else {
+            Some(Regex::new(&regex_of(&parts)).map_err(|e| err(e.to_string()))?)
+        };
         let prefix = match parts.first() {
             Some(Part::Literal(text)) => text.clone(),
             _ => String::new(),
@@ -230,6 +223,16 @@ impl RoutePattern {
 
     /// Matches a path (without its leading `/`); returns the converted parameters in order.
     pub fn matches(&self, path: &str) -> Option<Vec<(String, serde_json::Value)>> {
+        self.matches_counted(path, slash_count(path))
+    }
+
+    /// [`matches`](RoutePattern::matches) given the path's count of `/`, which the resolver
+    /// counts once for all the routes it tries.
+    pub(crate) fn matches_counted(
+        &self,
+        path: &str,
+        slashes: usize,
+    ) -> Option<Vec<(String, serde_json::Value)>> {
         if !path.starts_with(&self.prefix) {
             return None;
         }
@@ -237,12 +240,13 @@ impl RoutePattern {
             // No parameters: the route is all literal.
             return (path.len() == self.route.len()).then(Vec::new);
         }
-        if let Some(n) = self.slashes
-            && path.bytes().filter(|b| *b == b'/').count() != n
-        {
+        if self.slashes.is_some_and(|n| n != slashes) {
             return None;
         }
-        let caps = self.regex.captures(path)?;
+        let Some(regex) = &self.regex else {
+            return self.match_segments(path);
+        };
+        let caps = regex.captures(path)?;
         let mut out = Vec::new();
         let mut i = 1;
         for part in &self.parts {
@@ -253,6 +257,31 @@ impl RoutePattern {
             }
         }
         Some(out)
+    }
+
+    /// [`matches`](RoutePattern::matches) for a route [`by_segments`] takes: each parameter runs
+    /// to the next `/` (a `path` parameter, last, to the end), as the regex would match it.
+    fn match_segments(&self, path: &str) -> Option<Vec<(String, serde_json::Value)>> {
+        let mut rest = path;
+        let mut out = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => rest = rest.strip_prefix(text.as_str())?,
+                Part::Param { name, converter } => {
+                    let end = match converter {
+                        Converter::Path => rest.len(),
+                        _ => rest.find('/').unwrap_or(rest.len()),
+                    };
+                    let (text, after) = rest.split_at(end);
+                    if !converter.accepts(text) {
+                        return None;
+                    }
+                    out.push((name.clone(), converter.to_value(text)?));
+                    rest = after;
+                }
+            }
+        }
+        rest.is_empty().then_some(out)
     }
 
     /// Builds the path (with a leading `/`) from parameter values; `None` if a value is missing
@@ -297,6 +326,48 @@ impl fmt::Display for RoutePattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.route)
     }
+}
+
+/// How many `/` a path holds.
+pub(crate) fn slash_count(path: &str) -> usize {
+    path.bytes().filter(|b| *b == b'/').count()
+}
+
+/// The regex of a route: each literal escaped, each parameter its converter's group.
+fn regex_of(parts: &[Part]) -> String {
+    let mut re = String::from("^");
+    for part in parts {
+        match part {
+            Part::Literal(text) => re.push_str(&regex::escape(text)),
+            Part::Param { converter, .. } => {
+                re.push('(');
+                re.push_str(converter.regex());
+                re.push(')');
+            }
+        }
+    }
+    re.push('$');
+    re
+}
+
+/// Whether a route can be matched segment by segment, without its regex: every parameter is
+/// followed by a literal that starts with `/` or ends the route, and a `path` parameter comes
+/// last. Django's routes are almost all so (`polls/<int:question_id>/vote/`); a parameter that
+/// never holds a `/` then ends exactly at the next one, so only the regex could tell apart
+/// routes such as `<str:a>-<str:b>/`.
+fn by_segments(parts: &[Part]) -> bool {
+    parts.iter().enumerate().all(|(i, part)| match part {
+        Part::Literal(_) => true,
+        Part::Param {
+            converter: Converter::Path,
+            ..
+        } => i + 1 == parts.len(),
+        Part::Param { .. } => match parts.get(i + 1) {
+            None => true,
+            Some(Part::Literal(text)) => text.starts_with('/'),
+            Some(Part::Param { .. }) => false,
+        },
+    })
 }
 
 /// Percent-encodes a path value onto `out`, keeping what Django's `reverse` keeps.
@@ -414,6 +485,67 @@ mod tests {
                 assert_eq!(conv.accepts(s), re.is_match(s), "{conv:?} on {s:?}");
             }
         }
+    }
+
+    #[test]
+    fn segments_match_as_the_regex_does() {
+        let routes = [
+            "polls/<int:question_id>/vote/",
+            "<slug:slug>/",
+            "a/<str:s>",
+            "<uuid:u>/x/<int:n>/",
+            "files/<path:rest>",
+            "<str:a>/<path:rest>",
+            "u/<name>/edit/",
+        ];
+        let paths = [
+            "",
+            "polls/1/vote/",
+            "polls/01/vote/",
+            "polls/x/vote/",
+            "polls/1/vote",
+            "polls//vote/",
+            "polls/1/2/vote/",
+            "a-b_c/",
+            "a b/",
+            "a/",
+            "a/x",
+            "a/x/",
+            "a/\u{e9}t\u{e9}",
+            "a/x\ny",
+            "123e4567-e89b-12d3-a456-426614174000/x/5/",
+            "123E4567-E89B-12D3-A456-426614174000/x/5/",
+            "files/x/y.txt",
+            "files/",
+            "files/x\ny",
+            "files//",
+            "k/l/m",
+            "u/bob/edit/",
+            "u/bob/edit/x",
+            "u/b/o/edit/",
+        ];
+        for route in routes {
+            let pattern = RoutePattern::parse(route).unwrap();
+            assert!(pattern.regex.is_none(), "{route} is matched by segments");
+            let mut with_regex = pattern.clone();
+            with_regex.regex = Some(Regex::new(&regex_of(&pattern.parts)).unwrap());
+            for path in paths {
+                assert_eq!(
+                    pattern.matches(path),
+                    with_regex.matches(path),
+                    "{route} on {path:?}"
+                );
+            }
+        }
+        for route in ["<str:a>-<str:b>/", "<int:a><slug:b>/", "<path:p>/edit/"] {
+            let pattern = RoutePattern::parse(route).unwrap();
+            assert!(pattern.regex.is_some(), "{route} needs its regex");
+        }
+        let dashed = RoutePattern::parse("<str:a>-<str:b>/").unwrap();
+        assert_eq!(
+            dashed.matches("x-y-z/").unwrap(),
+            vec![("a".into(), json!("x-y")), ("b".into(), json!("z"))]
+        );
     }
 
     #[test]

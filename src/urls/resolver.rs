@@ -2,7 +2,7 @@
 
 use super::{Pattern, PatternError, RoutePattern, RouteTarget, Urls, View, ViewLayer};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// One leaf route with its full pattern and qualified name.
 pub struct ResolvedRoute {
@@ -12,10 +12,26 @@ pub struct ResolvedRoute {
     pub name: Option<String>,
     /// Exempt from the CSRF check.
     pub csrf_exempt: bool,
-    pub(crate) view: View,
+    /// The view, lent to one request at a time by [`ResolvedRoute::call`].
+    view: Mutex<View>,
     /// `pattern.route()` and `name`, shared with every [`UrlMatch`] of this route.
     shared_route: Arc<str>,
     shared_name: Option<Arc<str>>,
+}
+
+impl ResolvedRoute {
+    /// Calls the view with a request: its response future, which owns what it needs.
+    ///
+    /// A `MethodRouter` answers through `&mut self`, though it changes nothing, so the route lends
+    /// it under a lock held while the future is made, never while it runs, where a clone per
+    /// request would copy the handler of every method the route has.
+    pub(crate) fn call(
+        &self,
+        request: axum::extract::Request,
+    ) -> axum::routing::future::RouteFuture<std::convert::Infallible> {
+        let mut view = self.view.lock().unwrap_or_else(PoisonError::into_inner);
+        tower::Service::call(&mut *view, request)
+    }
 }
 
 /// The outcome of resolving a path.
@@ -82,8 +98,9 @@ impl Resolver {
     /// Finds the first route matching `path` (with or without the leading `/`).
     pub fn resolve(&self, path: &str) -> Option<(usize, UrlMatch)> {
         let path = path.strip_prefix('/').unwrap_or(path);
+        let slashes = super::pattern::slash_count(path);
         self.routes.iter().enumerate().find_map(|(i, r)| {
-            r.pattern.matches(path).map(|kwargs| {
+            r.pattern.matches_counted(path, slashes).map(|kwargs| {
                 (
                     i,
                     UrlMatch {
@@ -231,12 +248,13 @@ fn flatten(
                     csrf_exempt: p.csrf_exempt,
                     // The route's own layers inside, the includes' around them; bound to its
                     // (unit) state once, so no request re-boxes the handler.
-                    view: p
-                        .layers
-                        .iter()
-                        .chain(outer.iter().rev())
-                        .fold(*view, |v, layer| layer(v))
-                        .with_state(()),
+                    view: Mutex::new(
+                        p.layers
+                            .iter()
+                            .chain(outer.iter().rev())
+                            .fold(*view, |v, layer| layer(v))
+                            .with_state(()),
+                    ),
                 });
             }
             RouteTarget::Include(Urls {

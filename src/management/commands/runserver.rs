@@ -134,18 +134,6 @@ async fn serve(site: Site, addr: SocketAddr) -> Result<(), CommandError> {
         env!("CARGO_PKG_VERSION"),
         settings.settings_file.display(),
     );
-    let mut router = site.router();
-    if let Some(path) = std::env::var_os(crate::launcher::BUILD_ERROR_ENV) {
-        let path = std::path::PathBuf::from(path);
-        let site = site.clone();
-        router = router.layer(axum::middleware::from_fn(
-            move |req: Request, next: Next| {
-                let path = path.clone();
-                let site = site.clone();
-                async move { build_error_page(&site, &path, req, next).await }
-            },
-        ));
-    }
     // Without TCP_NODELAY a response written in pieces (a streamed file) waits for the
     // client's delayed ACK: 40 ms per static file.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -153,10 +141,29 @@ async fn serve(site: Site, addr: SocketAddr) -> Result<(), CommandError> {
             tracing::trace!("cannot set TCP_NODELAY: {e}");
         }
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| CommandError::new(format!("server error: {e}")))
+    let service = site.service();
+    let served = if let Some(path) = std::env::var_os(crate::launcher::BUILD_ERROR_ENV) {
+        let path = std::path::PathBuf::from(path);
+        let site = site.clone();
+        let router =
+            axum::Router::new()
+                .fallback_service(service)
+                .layer(axum::middleware::from_fn(
+                    move |req: Request, next: Next| {
+                        let path = path.clone();
+                        let site = site.clone();
+                        async move { build_error_page(&site, &path, req, next).await }
+                    },
+                ));
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    } else {
+        axum::serve(listener, axum::ServiceExt::into_make_service(service))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    };
+    served.map_err(|e| CommandError::new(format!("server error: {e}")))
 }
 
 /// While the last build failed, a browser page load shows the compiler's error; other requests
