@@ -5,7 +5,7 @@ use super::models::{GROUP_PERMISSIONS, PERMISSION, USER, USER_GROUPS, USER_PERMI
 use crate::contrib::sessions::Session;
 use crate::http::Error;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult};
 use sha2::Digest;
 
 /// The session keys of the logged-in user.
@@ -34,12 +34,41 @@ fn text_of(row: &QueryResult, c: &str) -> Option<String> {
     row.try_get::<Option<String>>("", c)
         .ok()
         .flatten()
-        .or_else(|| {
-            row.try_get::<Option<chrono::NaiveDateTime>>("", c)
-                .ok()
-                .flatten()
-                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-        })
+        .or_else(|| datetime_of(row, c))
+}
+
+/// A date and time column as the model holds it, `YYYY-MM-DD HH:MM:SS`. SQLite stores it as
+/// that text; PostgreSQL and MySQL as a timestamp, read as one first: a failed read as text
+/// builds an error message, on every request of a logged-in user.
+fn moment_of(row: &QueryResult, c: &str, backend: DbBackend) -> Option<String> {
+    match backend {
+        DbBackend::Sqlite => text_of(row, c),
+        _ => datetime_of(row, c).or_else(|| text_of(row, c)),
+    }
+}
+
+fn datetime_of(row: &QueryResult, c: &str) -> Option<String> {
+    use chrono::{Datelike, Timelike};
+    let d = row
+        .try_get::<Option<chrono::NaiveDateTime>>("", c)
+        .ok()
+        .flatten()?;
+    // What `%Y-%m-%d %H:%M:%S` prints, without parsing that format each time.
+    Some(
+        if (0..=9999).contains(&d.year()) && d.nanosecond() < 1_000_000_000 {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                d.year(),
+                d.month(),
+                d.day(),
+                d.hour(),
+                d.minute(),
+                d.second()
+            )
+        } else {
+            d.format("%Y-%m-%d %H:%M:%S").to_string()
+        },
+    )
 }
 
 fn flag(row: &QueryResult, c: &str) -> bool {
@@ -50,7 +79,7 @@ fn flag(row: &QueryResult, c: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn user_of(row: &QueryResult) -> Result<User, DbErr> {
+fn user_of(row: &QueryResult, backend: DbBackend) -> Result<User, DbErr> {
     Ok(User {
         id: row
             .try_get::<i64>("", "id")
@@ -63,8 +92,8 @@ fn user_of(row: &QueryResult) -> Result<User, DbErr> {
         is_staff: flag(row, "is_staff"),
         is_superuser: flag(row, "is_superuser"),
         password: row.try_get("", "password")?,
-        last_login: text_of(row, "last_login"),
-        date_joined: text_of(row, "date_joined").unwrap_or_default(),
+        last_login: moment_of(row, "last_login", backend),
+        date_joined: moment_of(row, "date_joined", backend).unwrap_or_default(),
     })
 }
 
@@ -74,7 +103,11 @@ async fn one(db: &impl ConnectionTrait, filter: Expr) -> Result<Option<User>, Db
     q.columns(COLUMNS.iter().map(|c| Alias::new(*c)))
         .from(Alias::new(USER))
         .and_where(filter);
-    db.query_one(&q).await?.map(|r| user_of(&r)).transpose()
+    let backend = db.get_database_backend();
+    db.query_one(&q)
+        .await?
+        .map(|r| user_of(&r, backend))
+        .transpose()
 }
 
 /// A user by primary key.

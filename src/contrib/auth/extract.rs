@@ -7,21 +7,23 @@ use crate::http::Error;
 use crate::site::Site;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use std::sync::Arc;
 
 /// The user of the request, anonymous or logged in (Django's `request.user`).
 #[derive(Debug, Clone)]
 pub enum CurrentUser {
     /// Nobody logged in (or the session no longer matches the user's password).
     Anonymous,
-    /// A logged-in, active user.
-    Authenticated(User),
+    /// A logged-in, active user; shared, so that the view, the templates and the guards of one
+    /// request hold the same one.
+    Authenticated(Arc<User>),
 }
 
 impl CurrentUser {
     /// The user, when logged in.
     pub fn user(&self) -> Option<&User> {
         match self {
-            CurrentUser::Authenticated(u) => Some(u),
+            CurrentUser::Authenticated(u) => Some(u.as_ref()),
             CurrentUser::Anonymous => None,
         }
     }
@@ -50,7 +52,7 @@ impl CurrentUser {
                         )
                     }) =>
             {
-                Ok(CurrentUser::Authenticated(user))
+                Ok(CurrentUser::Authenticated(Arc::new(user)))
             }
             _ => Ok(CurrentUser::Anonymous),
         }
