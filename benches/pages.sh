@@ -172,7 +172,10 @@ for backend in $BACKENDS; do
             tail -n "$ROUNDS" "$results" | awk '{printf "%s %s %-6s roan %8.0f req/s p99 %6.2f ms | bare %8.0f req/s p99 %6.2f ms\n", $1, $2, $3, $4, $5, $6, $7}'
         done
     done
-    echo "$backend peak RSS: roan $(awk '/VmHWM/ {print $2}' /proc/$roan_pid/status) kB, bare $(awk '/VmHWM/ {print $2}' /proc/$base_pid/status) kB" | tee -a "$work/rss"
+    # The peak, and what is resident at the end in the process's own memory (RssAnon) and in
+    # pages of the executable and libraries (RssFile: shared by every process of the binary).
+    rss() { awk '/VmHWM/ {h = $2} /RssAnon/ {a = $2} /RssFile/ {f = $2} END {printf "%s kB (at the end %s kB own, %s kB executable and libraries)", h, a, f}' "/proc/$1/status"; }
+    echo "$backend peak RSS: roan $(rss "$roan_pid"), bare $(rss "$base_pid")" | tee -a "$work/rss"
     stop "$roan_pid"
     stop "$base_pid"
 done
