@@ -12,7 +12,8 @@
 #
 # roan runs with its default middleware (security headers, sessions, messages, auth, CSRF) and
 # DEBUG=false. For SQLite and PostgreSQL (BACKENDS="sqlite postgres"), each page with keep-alive
-# and with Connection: close: wrk in the same run, roan and bare alternating, ROUNDS rounds of
+# and with Connection: close: wrk in the same run, roan and bare alternating (each goes first in
+# every other round), ROUNDS rounds of
 # DURATION; prints the medians of req/s, their ratio, p99 latency, and each server's peak RSS
 # under load.
 # Then (unless CALLGRIND=0) instructions per request of each page on SQLite under callgrind,
@@ -140,7 +141,11 @@ for backend in $BACKENDS; do
     case $backend in
         sqlite) url="sqlite://$project/db.sqlite3?mode=rwc"; rm -f "$project"/db.sqlite3* ;;
         postgres)
-            psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS roan_pages_bench" -c "CREATE DATABASE roan_pages_bench" >/dev/null
+            # synchronous_commit off for this database: each vote's commit then does not wait
+            # for the disk, whose stalls (50-300 ms on a shared machine) otherwise decide both
+            # servers' p99 on the vote page. (A crash of PostgreSQL could lose the last commits.)
+            psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS roan_pages_bench" -c "CREATE DATABASE roan_pages_bench" \
+                -c "ALTER DATABASE roan_pages_bench SET synchronous_commit = off" >/dev/null
             url="$PG/roan_pages_bench" ;;
         *) echo "unknown backend $backend (sqlite or postgres)" >&2; exit 1 ;;
     esac
@@ -157,10 +162,19 @@ for backend in $BACKENDS; do
         [ "$mode" = close ] && args+=(-H "Connection: close")
         for page in $pages; do
             for r in $(seq 1 "$ROUNDS"); do
-                checkpoint
-                a=$(wrk_page "$page" "$roan_port" "${args[@]}")
-                checkpoint
-                b=$(wrk_page "$page" "$base_port" "${args[@]}")
+                # Who goes first alternates, so neither always follows the page before (the
+                # votes' writes leave PostgreSQL vacuuming and checkpointing for a while).
+                if [ $((r % 2)) = 1 ]; then
+                    checkpoint
+                    a=$(wrk_page "$page" "$roan_port" "${args[@]}")
+                    checkpoint
+                    b=$(wrk_page "$page" "$base_port" "${args[@]}")
+                else
+                    checkpoint
+                    b=$(wrk_page "$page" "$base_port" "${args[@]}")
+                    checkpoint
+                    a=$(wrk_page "$page" "$roan_port" "${args[@]}")
+                fi
                 for out in "$a" "$b"; do
                     if echo "$out" | grep -q "Non-2xx or 3xx"; then
                         echo "$page: errors under load: $(echo "$out" | grep "Non-2xx")" >&2
