@@ -6,9 +6,18 @@ mod common;
 use common::*;
 
 const VIEW: &str = r#"
-/// A page for logged-in users.
+/// A page for logged-in users, with when they joined and last logged in (timestamp columns on
+/// PostgreSQL, read into the model's text).
 pub async fn secret(user: roan::contrib::auth::CurrentUser) -> String {
-    format!("secret for {}", user.user().map(|u| u.username.as_str()).unwrap_or("?"))
+    match user.user() {
+        Some(u) => format!(
+            "secret for {}\njoined {}\nlast login {}",
+            u.username,
+            u.date_joined,
+            u.last_login.as_deref().unwrap_or("never")
+        ),
+        None => "secret for ?".to_string(),
+    }
 }
 
 /// Counts visits in the session.
@@ -86,12 +95,24 @@ async fn two_processes_on_one_postgresql_share_sessions() {
     assert_eq!(login.status, 302, "{}", login.body);
     let logged_in = set_cookie(&login, "sessionid").expect("a session cookie");
     let whoami = b.get_with("/shop/secret/", &[("Cookie", &logged_in)]);
+    let lines: Vec<&str> = whoami.body.lines().collect();
     assert_eq!(
-        whoami.body,
-        "secret for admin",
+        lines.first().copied(),
+        Some("secret for admin"),
         "logged in on the other process: {}",
         b.log_text()
     );
+    // The user's timestamps read as Django shows them: `YYYY-MM-DD HH:MM:SS`; the login set
+    // last_login.
+    for (line, label) in lines[1..].iter().zip(["joined ", "last login "]) {
+        let moment = line.strip_prefix(label).unwrap_or_default();
+        let shape: String = moment
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '9' } else { c })
+            .collect();
+        assert_eq!(shape, "9999-99-99 99:99:99", "{label}in {:?}", whoami.body);
+    }
+    assert_eq!(lines.len(), 3, "{:?}", whoami.body);
 
     let first = a.get("/shop/count/");
     assert_eq!(first.body, "visit 1", "{}", a.log_text());

@@ -43,7 +43,7 @@ fn text_of(row: &QueryResult, c: &str) -> Option<String> {
 fn moment_of(row: &QueryResult, c: &str, backend: DbBackend) -> Option<String> {
     match backend {
         DbBackend::Sqlite => text_of(row, c),
-        _ => datetime_of(row, c).or_else(|| text_of(row, c)),
+        _ => datetime_of(row, c).or_else(|| row.try_get::<Option<String>>("", c).ok().flatten()),
     }
 }
 
