@@ -121,6 +121,10 @@ checkpoint() {
     python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$project/db.sqlite3"
 }
 
+# run_roan, run_bare: one wrk run of $page with $args against each server, into $a and $b.
+run_roan() { checkpoint; a=$(wrk_page "$page" "$roan_port" "${args[@]}"); }
+run_bare() { checkpoint; b=$(wrk_page "$page" "$base_port" "${args[@]}"); }
+
 # p99 of a wrk --latency output, in ms.
 p99() { awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; print v}'; }
 
@@ -164,17 +168,7 @@ for backend in $BACKENDS; do
             for r in $(seq 1 "$ROUNDS"); do
                 # Who goes first alternates, so neither always follows the page before (the
                 # votes' writes leave PostgreSQL vacuuming and checkpointing for a while).
-                if [ $((r % 2)) = 1 ]; then
-                    checkpoint
-                    a=$(wrk_page "$page" "$roan_port" "${args[@]}")
-                    checkpoint
-                    b=$(wrk_page "$page" "$base_port" "${args[@]}")
-                else
-                    checkpoint
-                    b=$(wrk_page "$page" "$base_port" "${args[@]}")
-                    checkpoint
-                    a=$(wrk_page "$page" "$roan_port" "${args[@]}")
-                fi
+                if [ $((r % 2)) = 1 ]; then run_roan; run_bare; else run_bare; run_roan; fi
                 for out in "$a" "$b"; do
                     if echo "$out" | grep -q "Non-2xx or 3xx"; then
                         echo "$page: errors under load: $(echo "$out" | grep "Non-2xx")" >&2

@@ -30,11 +30,13 @@ const COLUMNS: &[&str] = &[
     "date_joined",
 ];
 
+/// A text column, or a date and time column printed as the model holds it.
 fn text_of(row: &QueryResult, c: &str) -> Option<String> {
-    row.try_get::<Option<String>>("", c)
-        .ok()
-        .flatten()
-        .or_else(|| datetime_of(row, c))
+    string_of(row, c).or_else(|| datetime_of(row, c))
+}
+
+fn string_of(row: &QueryResult, c: &str) -> Option<String> {
+    row.try_get::<Option<String>>("", c).ok().flatten()
 }
 
 /// A date and time column as the model holds it, `YYYY-MM-DD HH:MM:SS`. SQLite stores it as
@@ -43,7 +45,7 @@ fn text_of(row: &QueryResult, c: &str) -> Option<String> {
 fn moment_of(row: &QueryResult, c: &str, backend: DbBackend) -> Option<String> {
     match backend {
         DbBackend::Sqlite => text_of(row, c),
-        _ => datetime_of(row, c).or_else(|| row.try_get::<Option<String>>("", c).ok().flatten()),
+        _ => datetime_of(row, c).or_else(|| string_of(row, c)),
     }
 }
 
